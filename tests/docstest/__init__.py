@@ -1,1 +1,17 @@
-"""placeholder"""
+"""docstest: run every shell block of the course pages against a real Docker engine.
+
+Enabled with `-p docstest` (pyproject's addopts). See docs/authoring.md for how pages
+are written and tests/docstest/*.py for the parts: parse (Markdown -> blocks), shell (one
+bash per page), match (normalised comparison), rewrite (ports and captures),
+docker_scope (private engines and cleanup), runner (a page's run), update
+(--update-docs) and plugin (the pytest hooks).
+"""
+
+from .plugin import (
+    pytest_addoption,
+    pytest_collect_file,
+    pytest_configure,
+    pytest_unconfigure,
+)
+
+__all__ = ["pytest_addoption", "pytest_collect_file", "pytest_configure", "pytest_unconfigure"]

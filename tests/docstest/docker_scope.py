@@ -1,0 +1,157 @@
+"""Where a page's `docker` commands go, and how everything the page made is removed.
+
+Each test worker gets its own private engine (provision.engine), pre-loaded with the base
+images: pages on different workers cannot see each other's containers, images or names,
+and cleaning up after a page is "remove everything but the base images". A page with
+`engine: fresh` gets an engine of its own with no images at all, deleted after the page.
+Where private engines cannot be started (not root), pages share the machine's engine and
+are cleaned up by comparing what exists before and after them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import subprocess
+from dataclasses import dataclass, field
+
+from provision import engine, images, registry
+from provision.system import ProvisionError
+
+
+def docker(env: dict[str, str], *args: str, timeout: float = 120, check: bool = True) -> str:
+    proc = subprocess.run(["docker", *args], env=env, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise ProvisionError(f"docker {' '.join(args)} failed: {proc.stderr.strip()[-500:]}")
+    return proc.stdout
+
+
+@dataclass
+class Inventory:
+    containers: set[str] = field(default_factory=set)
+    images: set[str] = field(default_factory=set)
+    networks: set[str] = field(default_factory=set)
+    volumes: set[str] = field(default_factory=set)
+
+    @classmethod
+    def take(cls, env: dict[str, str]) -> Inventory:
+        def ids(*args: str) -> set[str]:
+            return set(docker(env, *args).split())
+
+        return cls(
+            containers=ids("ps", "-aq", "--no-trunc"),
+            images=ids("images", "-aq", "--no-trunc"),
+            networks=ids("network", "ls", "-q", "--no-trunc", "--filter", "type=custom"),
+            volumes=ids("volume", "ls", "-q"),
+        )
+
+
+def remove_all_but(env: dict[str, str], keep: Inventory) -> Inventory:
+    """Remove every container, image, custom network and volume not in `keep`; return what was removed."""
+    now = Inventory.take(env)
+    gone = Inventory(now.containers - keep.containers, now.images - keep.images,
+                     now.networks - keep.networks, now.volumes - keep.volumes)
+    if gone.containers:
+        docker(env, "rm", "-f", "-v", *gone.containers, check=False, timeout=120)
+    if gone.images:
+        docker(env, "rmi", "-f", *gone.images, check=False, timeout=120)
+    if gone.networks:
+        docker(env, "network", "rm", *gone.networks, check=False)
+    if gone.volumes:
+        docker(env, "volume", "rm", "-f", *gone.volumes, check=False)
+    return gone
+
+
+class Scope:
+    """The engine a page uses; `finish()` removes what the page made."""
+
+    env: dict[str, str]
+
+    def finish(self) -> None:
+        raise NotImplementedError
+
+
+class PrivateScope(Scope):
+    """A page on a worker's private engine: everything beyond the base images is the page's."""
+
+    def __init__(self, worker: WorkerEngine) -> None:
+        self.worker = worker
+        self.env = worker.engine.env
+        worker.ensure_base_images()
+
+    def finish(self) -> None:
+        remove_all_but(self.env, self.worker.baseline)
+
+
+class FreshScope(Scope):
+    """A page with an engine of its own, with no images: stopped and deleted afterwards."""
+
+    def __init__(self) -> None:
+        self.engine = engine.start_private_engine(mirror=True)
+        _running.append(self.engine)
+        self.env = self.engine.env
+
+    def finish(self) -> None:
+        self.engine.stop()
+        with contextlib.suppress(ValueError):
+            _running.remove(self.engine)
+
+
+class SharedScope(Scope):
+    """Fallback on the machine's own engine: remove what appeared during the page."""
+
+    def __init__(self) -> None:
+        self.env = dict(os.environ)
+        self.before = Inventory.take(self.env)
+
+    def finish(self) -> None:
+        remove_all_but(self.env, self.before)
+
+
+_running: list[engine.PrivateEngine] = []
+
+
+def _stop_all() -> None:
+    for running in list(_running):
+        with contextlib.suppress(Exception):
+            running.stop()
+    _running.clear()
+
+
+atexit.register(_stop_all)  # also after Ctrl+C: nothing of a run stays behind
+
+
+class WorkerEngine:
+    """This test process's private engine, started on first use, holding the base images."""
+
+    def __init__(self) -> None:
+        registry.ensure_running()
+        self.engine = engine.start_private_engine(mirror=True)
+        _running.append(self.engine)
+        self.baseline = Inventory()
+        self.ensure_base_images()
+
+    def ensure_base_images(self) -> None:
+        env = self.engine.env
+        for image in images.BASE_IMAGES.values():
+            if not image.default or images.image_exists(image.ref, env=env):
+                continue
+            if not registry.has_image(image.repository, image.tag):
+                raise ProvisionError(
+                    f"the local registry does not serve {image.ref}; run `make images` first")
+            docker(env, "pull", "-q", image.ref, timeout=600)
+        self.baseline = Inventory.take(env)
+
+    def stop(self) -> None:
+        self.engine.stop()
+        with contextlib.suppress(ValueError):
+            _running.remove(self.engine)
+
+
+def stop_all() -> None:
+    _stop_all()
+
+
+def can_isolate() -> bool:
+    return engine.can_start_engines()

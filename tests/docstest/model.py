@@ -1,0 +1,105 @@
+"""What a page is made of, once parsed: blocks of commands with their expected output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class PageError(Exception):
+    """A page the plugin cannot run as written: reported as `page.md:line: message`."""
+
+    def __init__(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+        self.path, self.line, self.message, self.hint = str(path), line, message, hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        text = f"{self.path}:{self.line}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+@dataclass
+class Directives:
+    """Test directives of one block, from an HTML comment or fence attributes."""
+
+    timeout: float = 120.0
+    status: int = 0
+    expect_timeout: bool = False
+    background: bool = False
+    ready: str | None = None  # http://..., tcp:PORT, log:REGEX
+    ready_timeout: float = 60.0
+    captures: list[str] = field(default_factory=list)  # regexes with one group
+    redactions: list[str] = field(default_factory=list)  # extra regexes normalised on both sides
+    interactive: bool | None = None  # None: detect from the command (docker run -it ...)
+    prompt: str = "> "
+
+
+@dataclass
+class OutputLine:
+    """One expected output line and where it stands in the page (for reports and updates)."""
+
+    text: str
+    line: int  # 1-based line number in the page
+
+
+@dataclass
+class Step:
+    """Input typed into an interactive program at its prompt, or an expected output line."""
+
+    kind: str  # "input" | "output"
+    text: str
+    line: int
+
+
+@dataclass
+class Command:
+    text: str  # the command as the reader sees it (continuations joined with newlines)
+    line: int
+    output: list[OutputLine] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)  # interactive transcripts only
+    interactive: bool = False
+
+    @property
+    def first_line(self) -> str:
+        return self.text.splitlines()[0] if self.text else ""
+
+
+@dataclass
+class Block:
+    """A fenced block to execute (console/bash/python) or a hidden setup/teardown script."""
+
+    path: Path
+    line: int  # line of the opening fence (or of the comment)
+    kind: str  # "console" | "script" | "python" | "setup" | "teardown"
+    source: str
+    indent: str  # prefix of every line inside the fence (tabs, admonitions)
+    directives: Directives
+    commands: list[Command] = field(default_factory=list)
+    end_line: int = 0  # line of the closing fence
+    containers: tuple[str, ...] = ()  # e.g. ('tab:한국어',) for parity checks
+    fence_info: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind in ("setup", "teardown"):
+            return f"hidden {self.kind}"
+        first = self.commands[0].first_line if self.commands else self.source.strip().splitlines()[0:1]
+        text = first if isinstance(first, str) else (first[0] if first else "")
+        return f"{self.kind}: {text[:60]}"
+
+
+@dataclass
+class PageOptions:
+    """Page-level settings from the front matter's `docstest:` mapping."""
+
+    copy: list[str] = field(default_factory=list)
+    engine: str = "worker"  # "worker" (shared per test worker) | "fresh" (no images, own engine)
+    timeout: float = 1800.0
+
+
+@dataclass
+class Page:
+    path: Path
+    options: PageOptions
+    blocks: list[Block]
+    tab_sets: list[list[tuple[str, int, list[Block]]]]  # [(label, line, blocks in that tab)]

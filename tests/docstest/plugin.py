@@ -1,0 +1,197 @@
+"""pytest hooks: every Markdown page under the docs roots is a test file, every block an item.
+
+Items are named by line (`docs/lectures/20-external-images.md::line-42`), run in page
+order in one shell per page, and report failures as `page.md:line` with a diff, never a
+plugin traceback. Selecting one block (`-k line-42`) runs the blocks before it as well.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from provision import engine as engines
+
+from .docker_scope import WorkerEngine, stop_all
+from .model import Block, Page, PageError
+from .parse import parse_page
+from .runner import BlockFailure, PageRun, isolation_available, needs_docker
+from .update import apply_updates
+
+WORKER = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("docstest", "executable course pages (docs-as-tests)")
+    group.addoption("--update-docs", action="store_true", default=False,
+                    help="write the real output of failing commands back into the pages")
+    parser.addini("docstest_roots", "folders whose .md pages are tests", type="args", default=["docs"])
+    parser.addini("docstest_languages", "labels of the language tabs that must agree on commands",
+                  type="args", default=["한국어", "English"])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[WORKER] = {}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    worker = config.stash.get(WORKER, {}).pop("engine", None)
+    if worker is not None:
+        worker.stop()
+    stop_all()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocPage | None:
+    if file_path.suffix != ".md":
+        return None
+    roots = [Path(parent.config.rootpath, root).resolve() for root in parent.config.getini("docstest_roots")]
+    if any(root == file_path.resolve().parent or root in file_path.resolve().parents for root in roots):
+        return DocPage.from_parent(parent, path=file_path)
+    return None
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+class DocPage(pytest.File):
+    page: Page
+    run: PageRun | None = None
+
+    def collect(self):  # type: ignore[override]
+        display = os.path.relpath(self.path, self.config.rootpath)
+        try:
+            self.page = parse_page(self.path, display)
+        except PageError as error:
+            raise self.CollectError(error.render()) from None
+        if self.page.tab_sets:
+            yield LanguageParity.from_parent(self, name="language-parity")
+        for index, block in enumerate(self.page.blocks):
+            if block.kind == "teardown":
+                continue
+            cls = PythonBlock if block.kind == "python" else DocBlock
+            yield cls.from_parent(self, name=f"line-{block.line}", index=index)
+
+    def page_run(self) -> PageRun:
+        if self.run is None:
+            docker = needs_docker(self.page)
+            worker = None
+            if docker:
+                _require_docker()
+                if isolation_available() and self.page.options.engine != "fresh":
+                    stash = self.config.stash[WORKER]
+                    if "engine" not in stash:
+                        stash["engine"] = WorkerEngine()
+                    worker = stash["engine"]
+            self.run = PageRun(self.page, Path(self.config.rootpath), self.config.getoption("update_docs"),
+                               worker, docker)
+        return self.run
+
+    def teardown(self) -> None:
+        run, self.run = self.run, None
+        if run is None:
+            return
+        try:
+            run.finish()
+        finally:
+            notes = run.close()
+            if run.updates:
+                changed = apply_updates(run.updates, Path(self.config.rootpath))
+                for path in changed:
+                    self.warn(pytest.PytestWarning(f"--update-docs rewrote expected output in {path}"))
+            for note in notes:
+                self.warn(pytest.PytestWarning(f"{self.page.path}: {note}"))
+
+
+def _require_docker() -> None:
+    if engines.answers():
+        return
+    message = "no Docker engine answers (run `make images`, or start Docker yourself)"
+    if _ci():
+        pytest.fail(f"CI=true but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+class DocBlock(pytest.Item):
+    def __init__(self, *, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.block: Block = self.parent.page.blocks[index]  # type: ignore[attr-defined]
+
+    def runtest(self) -> None:
+        page: DocPage = self.parent  # type: ignore[assignment]
+        run = page.page_run()
+        run.run_through(self.index)
+        if self.index == _last_block_index(page.page):
+            run.finish()
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, BlockFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}: {self.block.label}"
+
+
+def _last_block_index(page: Page) -> int:
+    indexes = [i for i, b in enumerate(page.blocks) if b.kind not in ("teardown", "python")]
+    return indexes[-1] if indexes else -1
+
+
+class PythonBlock(pytest.Item):
+    """A ```py block, run (and its `#>` print output checked) by pydantic's pytest-examples."""
+
+    def __init__(self, *, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block: Block = self.parent.page.blocks[index]  # type: ignore[attr-defined]
+
+    def runtest(self) -> None:
+        from pytest_examples import CodeExample
+        from pytest_examples.eval_example import EvalExample
+
+        example = CodeExample.create(self.block.source, path=self.path, start_line=self.block.line,
+                                     prefix=self.block.fence_info, indent=len(self.block.indent))
+        request = SimpleNamespace(config=self.config, node=self)  # all EvalExample reads of a request
+        evaluator = EvalExample(tmp_path=Path(tempfile.mkdtemp(prefix="docstest-py-")),
+                                pytest_request=request)  # type: ignore[arg-type]
+        evaluator.run_print_check(example)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}: python"
+
+
+class LanguageParity(pytest.Item):
+    """The language tabs of a page may not disagree about a command."""
+
+    def runtest(self) -> None:
+        page: Page = self.parent.page  # type: ignore[attr-defined]
+        languages = self.config.getini("docstest_languages")
+        problems = []
+        for tab_set in page.tab_sets:
+            labels = [label for label, _, _ in tab_set]
+            if not set(languages) & set(labels):
+                continue
+            runs = {label: [c.text for b in blocks for c in b.commands] for label, _, blocks in tab_set}
+            reference_label, reference_line, _ = tab_set[0]
+            for label, line, _ in tab_set[1:]:
+                if runs[label] != runs[reference_label]:
+                    problems.append(
+                        f"{page.path}:{line}: the {label!r} tab runs {runs[label] or 'no commands'}, but the "
+                        f"{reference_label!r} tab (line {reference_line}) runs {runs[reference_label] or 'none'}")
+        if problems:
+            raise BlockFailure("\n".join(problems) + "\n  hint: put commands outside the language tabs, "
+                               "or make them identical in every tab")
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, BlockFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.parent.page.path}: language tabs agree on commands"  # type: ignore[attr-defined]

@@ -1,0 +1,230 @@
+"""One real bash per page, driven through a terminal (pexpect), so `cd` and variables persist.
+
+Ordinary commands are sourced into that shell with their output sent to a file (a learner's
+copy-paste sees the same lines; no terminal control codes). Interactive commands
+(`docker run -it node`) get the terminal itself: the runner types the transcript's input at
+each prompt and renders what the program drew with a terminal emulator (pyte). Servers run
+as background jobs with their output in a log file, and are stopped at page end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pexpect
+import pyte
+
+COLUMNS, ROWS = 160, 50
+
+
+class ShellDied(RuntimeError):
+    """The page's shell ended (e.g. a command ran `exit`), so later blocks cannot run."""
+
+
+@dataclass
+class Result:
+    output: str
+    status: int | None  # None: still running when the timeout ended
+    seconds: float
+
+
+@dataclass
+class BackgroundJob:
+    command: str
+    line: int
+    pgid: int
+    log: Path
+
+    def running(self) -> bool:
+        try:
+            os.killpg(self.pgid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def stop(self, grace: float = 10) -> None:
+        """Ctrl+C first (what a learner presses), then SIGTERM, then SIGKILL."""
+        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 3), (signal.SIGKILL, 2)):
+            if not self.running():
+                return
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pgid, sig)
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline and self.running():
+                time.sleep(0.05)
+
+    def log_tail(self, lines: int = 20) -> str:
+        if not self.log.exists():
+            return "(no output)"
+        text = self.log.read_text(errors="replace").rstrip("\n").split("\n")
+        return "\n".join(text[-lines:]) or "(no output)"
+
+
+class PageShell:
+    def __init__(self, workdir: Path, scratch: Path, env: dict[str, str]) -> None:
+        self.scratch = scratch
+        self.count = 0
+        self.nonce = uuid.uuid4().hex[:10]
+        env = {**env, "PS1": "", "PS2": "", "HISTFILE": "/dev/null", "TERM": "xterm",
+               "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
+        self.child = pexpect.spawn("/bin/bash", ["--norc", "--noprofile", "-i"], cwd=str(workdir), env=env,
+                                   encoding="utf-8", codec_errors="replace", dimensions=(ROWS, COLUMNS),
+                                   echo=False, timeout=30)
+        # job control: each command is its own process group, so Ctrl+C reaches it, not bash
+        self._sync("stty -echo; set +H -m; bind 'set enable-bracketed-paste off' 2>/dev/null")
+
+    def _marker(self) -> str:
+        self.count += 1
+        return f"__DOCSTEST_{self.nonce}_{self.count}__"
+
+    def _sync(self, line: str, timeout: float = 30) -> str:
+        marker = self._marker()
+        self.child.sendline(f'{line}; printf "\\n{marker} %s\\n" "$?"')
+        self.child.expect(rf"{marker} (\d+)", timeout=timeout)
+        return self.child.match.group(1)
+
+    def _script(self, command: str) -> Path:
+        path = self.scratch / f"command-{self.count + 1}.sh"
+        path.write_text(command + "\n", encoding="utf-8")
+        return path
+
+    def alive(self) -> bool:
+        return self.child.isalive()
+
+    def run(self, command: str, timeout: float) -> Result:
+        """Source `command` in the page's shell; output (stdout+stderr) goes to a file."""
+        if not self.alive():
+            raise ShellDied("the page's shell has ended")
+        script = self._script(command)
+        out = self.scratch / f"output-{self.count + 1}.txt"
+        marker = self._marker()
+        started = time.monotonic()
+        self.child.sendline(f'. {script} </dev/null >{out} 2>&1; printf "\\n{marker} %s\\n" "$?"')
+        index = self.child.expect([rf"{marker} (\d+)", pexpect.TIMEOUT, pexpect.EOF], timeout=timeout)
+        seconds = time.monotonic() - started
+        if index == 0:
+            return Result(_read(out), int(self.child.match.group(1)), seconds)
+        if index == 2:
+            raise ShellDied(f"the page's shell ended while running the command:\n{_read(out)}")
+        self.interrupt()
+        return Result(_read(out), None, seconds)
+
+    def interrupt(self) -> None:
+        """Ctrl+C the foreground command, as a learner would; kill it if that is not enough.
+
+        Bash drops the rest of an interrupted command line, so a fresh marker is sent after.
+        """
+        for attempt in range(3):
+            self.child.sendintr()
+            if attempt == 2:
+                for pid in _children(self.child.pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(os.getpgid(pid), signal.SIGKILL)
+            with contextlib.suppress(pexpect.TIMEOUT):
+                self._sync("true", timeout=5)
+                return
+        raise ShellDied("a command did not stop after Ctrl+C and SIGKILL")
+
+    def start_background(self, command: str, line: int) -> BackgroundJob:
+        script = self._script(command)
+        log = self.scratch / f"background-{self.count + 1}.log"
+        marker = self._marker()
+        self.child.sendline(f'( . {script} ) </dev/null >{log} 2>&1 & printf "\\n{marker} %s\\n" "$!"')
+        self.child.expect(rf"{marker} (\d+)", timeout=30)
+        return BackgroundJob(command, line, int(self.child.match.group(1)), log)
+
+    def run_interactive(self, command: str, inputs: list[str], prompt: str, timeout: float) -> Result:
+        """Run `command` on the terminal, typing each input at the next prompt; `^C` is Ctrl+C."""
+        script = self._script(command)
+        marker = self._marker()
+        with contextlib.suppress(pexpect.TIMEOUT):
+            self.child.read_nonblocking(100_000, timeout=0.1)  # drop job notices and the like
+        started = time.monotonic()
+        self.child.sendline(f'. {script}; printf "\\n{marker} %s\\n" "$?"')
+        transcript = ""
+        status: int | None = None
+        try:
+            for text in inputs:
+                self.child.expect_exact(prompt, timeout=timeout)
+                transcript += self.child.before + self.child.after
+                if text == "^C":
+                    self.child.sendintr()
+                elif text == "^D":
+                    self.child.sendeof()
+                else:
+                    self.child.send(text + "\r")
+            self.child.expect(rf"{marker} (\d+)", timeout=timeout)
+            transcript += self.child.before
+            status = int(self.child.match.group(1))
+        except pexpect.TIMEOUT:
+            transcript += self.child.before or ""
+            self.interrupt()
+        except pexpect.EOF as error:
+            raise ShellDied("the page's shell ended during an interactive command") from error
+        return Result(render_terminal(transcript), status, time.monotonic() - started)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.child.sendline("exit")
+            self.child.expect(pexpect.EOF, timeout=5)
+        with contextlib.suppress(Exception):
+            self.child.close(force=True)
+
+
+def render_terminal(stream: str) -> str:
+    """What a terminal shows after `stream` (cursor moves, colours and erasures applied)."""
+    screen = pyte.Screen(COLUMNS, 2000)
+    pyte.Stream(screen).feed(stream.replace("\r\n", "\r\n"))
+    lines = [line.rstrip() for line in screen.display[: screen.cursor.y + 1]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def wait_ready(job: BackgroundJob, ready: str, timeout: float) -> str | None:
+    """Wait until the job's readiness probe passes; return None, or why it never did."""
+    import socket
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not job.running():
+            return "the command exited before it was ready"
+        if ready.startswith("log:"):
+            if re.search(ready[4:], job.log.read_text(errors="replace") if job.log.exists() else ""):
+                return None
+        elif ready.startswith("tcp:"):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", int(ready[4:])), 0.5):
+                return None
+        else:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(ready, timeout=1).status_code < 500:
+                    return None
+        time.sleep(0.2)
+    return f"not ready after {timeout:.0f} s"
