@@ -13,6 +13,7 @@ from an engine without images. Stopping it and deleting its data removes every t
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -149,9 +150,19 @@ def _unmount_below(path: Path) -> None:
 
 
 def _remove_engine_files(index: int) -> None:
-    for path in (PRIVATE_RUN / f"e{index}", PRIVATE_DATA / f"e{index}"):
+    """Delete an engine's sockets, bridge and data; the data (GBs of layers) in the background."""
+    run_dir, data_dir = PRIVATE_RUN / f"e{index}", PRIVATE_DATA / f"e{index}"
+    for path in (run_dir, data_dir):
         _unmount_below(path)
-        shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(run_dir, ignore_errors=True)
+    if data_dir.exists():
+        trash = PRIVATE_DATA / ".trash"
+        trash.mkdir(parents=True, exist_ok=True)
+        moved = trash / f"{data_dir.name}-{os.getpid()}-{time.monotonic_ns()}"
+        data_dir.rename(moved)
+        # rm -rf of an image store takes seconds; nobody needs to wait for it
+        subprocess.Popen(["rm", "-rf", str(moved)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run(["ip", "link", "delete", f"dcbr{index}"], capture_output=True)
 
 
@@ -183,6 +194,15 @@ def start_private_engine(*, mirror: bool = True) -> PrivateEngine:
         raise ProvisionError("Private engines need root on a machine with dockerd.")
     apt_install(HOST_PACKAGES)
     index = _claim_index()
+    PRIVATE_RUN.mkdir(parents=True, exist_ok=True)
+    # Starting daemons create shared iptables chains (DOCKER, ...) without locking: two at
+    # once fail with "Chain already exists". One start at a time, across processes.
+    with (PRIVATE_RUN / "start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _start(index, mirror)
+
+
+def _start(index: int, mirror: bool) -> PrivateEngine:
     try:
         run_dir, data_dir, bridge = PRIVATE_RUN / f"e{index}", PRIVATE_DATA / f"e{index}", f"dcbr{index}"
         run_dir.mkdir(parents=True)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import signal
 import subprocess
+import sys
 from dataclasses import dataclass, field
 
 from provision import engine, images, registry
@@ -149,8 +151,25 @@ class WorkerEngine:
             _running.remove(self.engine)
 
 
-def stop_all() -> None:
-    _stop_all()
+_worker: WorkerEngine | None = None
+
+
+def worker_engine() -> WorkerEngine:
+    """This process's worker engine: started on first use, stopped when the process exits.
+
+    One per process rather than per pytest session, so the plugin's own tests (which run
+    pytest inside pytest) do not start an engine for every inner run.
+    """
+    global _worker
+    if _worker is None:
+        _worker = WorkerEngine()
+    return _worker
+
+
+def install_exit_handlers() -> None:
+    """Make SIGTERM exit through atexit too, so a killed run still removes its engines."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def can_isolate() -> bool:

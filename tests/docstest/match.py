@@ -2,7 +2,8 @@
 
 Both sides are normalised first (Docker's IDs, digests, times and sizes vary on every
 run), then compared line by line: a line `...` matches any number of lines, `[..]` any
-text within a line, and `docker ps`/`docker images` tables are compared column by column.
+text within a line, a line ending in ` (re)` is a regular expression, and `docker ps` /
+`docker images` tables are compared column by column.
 """
 
 from __future__ import annotations
@@ -41,9 +42,17 @@ def redact(text: str, extra: Iterable[str] = ()) -> str:
     return text
 
 
+REGEX_SUFFIX = " (re)"  # cram/prysk style: the rest of the line is a regular expression
+
+
 def _line_matches(expected: str, actual: str) -> bool:
     if expected == actual:
         return True
+    if expected.endswith(REGEX_SUFFIX):
+        try:
+            return re.fullmatch(expected[: -len(REGEX_SUFFIX)], actual) is not None
+        except re.error:
+            return False
     if INLINE_WILDCARD not in expected:
         return False
     pattern = ".*".join(re.escape(part) for part in expected.split(INLINE_WILDCARD))
@@ -146,36 +155,50 @@ def updated_expectation(expected: list[str], actual: list[str], extra: Iterable[
         return expected
     exp_n = [redact(line, extra).rstrip() for line in expected]
     act_n = [redact(line, extra).rstrip() for line in actual]
-    # Best alignment of expected lines onto actual lines: a kept line is worth far more than
-    # a line absorbed by `...`, so `...` never swallows a line that a written line matches.
-    keep, absorb = 1000, 1
+    # Best alignment of expected lines onto actual lines. A kept line is worth most; an
+    # expected line replaced by the actual line in its place comes next (the page keeps its
+    # shape); a line absorbed by `...` is worth least, so `...` never swallows a line that a
+    # written line matches or stands for.
+    keep, substitute, absorb = 1000, 10, 1
     n, m = len(expected), len(actual)
     best = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
+
+    def moves(i: int, j: int) -> list[tuple[int, str]]:
+        found = [(best[i + 1][j], "drop")] if i < n else []
+        if j < m:
+            found.append((best[i][j + 1], "emit"))
+            if i < n and exp_n[i] == ELLIPSIS:
+                found.append((best[i][j + 1] + absorb, "absorb"))
+            elif i < n and _line_matches(exp_n[i], act_n[j]):
+                found.append((best[i + 1][j + 1] + keep, "keep"))
+            elif i < n:
+                found.append((best[i + 1][j + 1] + substitute, "substitute"))
+        return found
+
+    for i in range(n, -1, -1):
         for j in range(m, -1, -1):
-            options = [best[i + 1][j]]  # drop expected line i
-            if j < m:
-                options.append(best[i][j + 1])  # actual line j written out as is
-                if exp_n[i] != ELLIPSIS and _line_matches(exp_n[i], act_n[j]):
-                    options.append(best[i + 1][j + 1] + keep)
-            if exp_n[i] == ELLIPSIS and j < m:
-                options.append(best[i][j + 1] + absorb)  # ellipsis absorbs actual line j
-            best[i][j] = max(options)
+            options = moves(i, j)
+            best[i][j] = max(score for score, _ in options) if options else 0
     result: list[str] = []
     i = j = 0
-    absorbed = False
+    absorbing = False
     while i < n or j < m:
-        if i < n and j < m and exp_n[i] != ELLIPSIS and _line_matches(exp_n[i], act_n[j]) \
-                and best[i][j] == best[i + 1][j + 1] + keep:
+        preference = {"keep": 0, "substitute": 1, "absorb": 2, "drop": 3, "emit": 4}
+        _, move = min(((score, name) for score, name in moves(i, j) if score == best[i][j]),
+                      key=lambda option: preference[option[1]])
+        if move == "keep":
             result.append(expected[i])
             i, j = i + 1, j + 1
-        elif i < n and j < m and exp_n[i] == ELLIPSIS and best[i][j] == best[i][j + 1] + absorb:
-            if not absorbed:
+        elif move == "substitute":
+            result.append(actual[j])
+            i, j = i + 1, j + 1
+        elif move == "absorb":
+            if not absorbing:
                 result.append(expected[i])
-                absorbed = True
+                absorbing = True
             j += 1
-        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
-            i, absorbed = i + 1, False
+        elif move == "drop":
+            i, absorbing = i + 1, False
         else:
             result.append(actual[j])
             j += 1

@@ -78,6 +78,7 @@ class Block:
     end_line: int = 0  # line of the closing fence
     containers: tuple[str, ...] = ()  # e.g. ('tab:한국어',) for parity checks
     fence_info: str = ""
+    runs: bool = True  # False for a copy of a command in another language's tab
 
     @property
     def label(self) -> str:

@@ -16,15 +16,13 @@ from typing import Any
 import pytest
 
 from provision import engine as engines
+from provision.system import ProvisionError
 
-from .docker_scope import WorkerEngine, stop_all
+from .docker_scope import install_exit_handlers, worker_engine
 from .model import Block, Page, PageError
 from .parse import parse_page
 from .runner import BlockFailure, PageRun, isolation_available, needs_docker
 from .update import apply_updates
-
-WORKER = pytest.StashKey[dict[str, Any]]()
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("docstest", "executable course pages (docs-as-tests)")
@@ -36,14 +34,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[WORKER] = {}
+    install_exit_handlers()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    worker = config.stash.get(WORKER, {}).pop("engine", None)
-    if worker is not None:
-        worker.stop()
-    stop_all()
+    """Engines are stopped at process exit (docker_scope's atexit), after every session."""
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocPage | None:
@@ -71,8 +66,10 @@ class DocPage(pytest.File):
             raise self.CollectError(error.render()) from None
         if self.page.tab_sets:
             yield LanguageParity.from_parent(self, name="language-parity")
+        repeated = _repeated_in_other_languages(self.page, self.config.getini("docstest_languages"))
         for index, block in enumerate(self.page.blocks):
-            if block.kind == "teardown":
+            block.runs = id(block) not in repeated
+            if block.kind == "teardown" or not block.runs:
                 continue
             cls = PythonBlock if block.kind == "python" else DocBlock
             yield cls.from_parent(self, name=f"line-{block.line}", index=index)
@@ -84,12 +81,17 @@ class DocPage(pytest.File):
             if docker:
                 _require_docker()
                 if isolation_available() and self.page.options.engine != "fresh":
-                    stash = self.config.stash[WORKER]
-                    if "engine" not in stash:
-                        stash["engine"] = WorkerEngine()
-                    worker = stash["engine"]
-            self.run = PageRun(self.page, Path(self.config.rootpath), self.config.getoption("update_docs"),
-                               worker, docker)
+                    try:
+                        worker = worker_engine()
+                    except ProvisionError as error:
+                        raise BlockFailure(f"{self.page.path}:1: could not start this test worker's private "
+                                           f"Docker engine:\n  {error}") from None
+            try:
+                self.run = PageRun(self.page, Path(self.config.rootpath), self.config.getoption("update_docs"),
+                                   worker, docker)
+            except ProvisionError as error:
+                raise BlockFailure(f"{self.page.path}:1: could not prepare a Docker engine for this page:\n"
+                                   f"  {error}") from None
         return self.run
 
     def teardown(self) -> None:
@@ -106,6 +108,19 @@ class DocPage(pytest.File):
                     self.warn(pytest.PytestWarning(f"--update-docs rewrote expected output in {path}"))
             for note in notes:
                 self.warn(pytest.PytestWarning(f"{self.page.path}: {note}"))
+
+
+def _repeated_in_other_languages(page: Page, languages: list[str]) -> set[int]:
+    """Blocks in the second, third... language tab of a set: a reader follows one language,
+    so commands repeated in every tab run once, from the first language's tab."""
+    repeated: set[int] = set()
+    for tab_set in page.tab_sets:
+        labels = [label for label, _, _ in tab_set]
+        if languages and languages[0] in labels:
+            for label, _, blocks in tab_set:
+                if label != languages[0] and label in languages:
+                    repeated.update(id(block) for block in blocks)
+    return repeated
 
 
 def _require_docker() -> None:
@@ -140,7 +155,7 @@ class DocBlock(pytest.Item):
 
 
 def _last_block_index(page: Page) -> int:
-    indexes = [i for i, b in enumerate(page.blocks) if b.kind not in ("teardown", "python")]
+    indexes = [i for i, b in enumerate(page.blocks) if b.kind not in ("teardown", "python") and b.runs]
     return indexes[-1] if indexes else -1
 
 

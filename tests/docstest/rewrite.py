@@ -8,6 +8,7 @@ maps the page's value to the real one for later commands, and back in their outp
 
 from __future__ import annotations
 
+import random
 import re
 import socket
 from collections.abc import Iterable
@@ -29,17 +30,26 @@ def host_ports(commands: Iterable[str]) -> list[int]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_port(like: int) -> int:
+    """A free port with as many digits as `like`, so tables keep their column widths."""
+    digits = len(str(like))
+    low, high = max(1024, 10 ** (digits - 1)), 10**digits - 1
+    for _ in range(200):
+        port = random.randint(low, high) if low < high else 0
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError(f"no free port with {digits} digits")
 
 
 class Rewriter:
     """Page values -> real values in commands, and back in outputs."""
 
     def __init__(self, ports: Iterable[int]) -> None:
-        self.ports = {page: free_port() for page in ports}
+        self.ports = {page: free_port(page) for page in ports}
         self.captured: dict[str, str] = {}
 
     def to_real(self, text: str) -> str:

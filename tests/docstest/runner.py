@@ -77,12 +77,13 @@ class PageRun:
 
     def run_through(self, index: int) -> None:
         """Run blocks up to and including `index` (earlier ones too, if deselected)."""
+        wanted = self.page.blocks[index]
         while self.next_block <= index:
             current = self.next_block
             block = self.page.blocks[current]
             if self.failed_at is not None:
                 failed = self.page.blocks[self.failed_at]
-                raise BlockFailure(f"{block.path}:{block.line}: not run, because the block at "
+                raise BlockFailure(f"{wanted.path}:{wanted.line}: not run, because the block at "
                                    f"{failed.path}:{failed.line} failed before it (fix that one first)")
             self.next_block += 1
             try:
@@ -102,7 +103,7 @@ class PageRun:
         return min(wanted, left)
 
     def _run_block(self, block: Block) -> None:
-        if block.kind in ("python", "teardown"):  # python: its own item; teardown: in finish()
+        if block.kind in ("python", "teardown") or not block.runs:  # python: own item; teardown: finish()
             return
         if block.kind == "setup":
             self._hidden(block)

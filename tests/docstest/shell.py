@@ -192,8 +192,14 @@ def render_terminal(stream: str) -> str:
     return "\n".join(lines)
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    """A command's output as a page shows it: colour codes (the legacy builder colours
+    a failing step's errors even in a file) are dropped, like a reader never sees them."""
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    return ANSI.sub("", text)
 
 
 def _children(pid: int) -> list[int]:

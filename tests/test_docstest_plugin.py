@@ -1,0 +1,395 @@
+"""The docstest plugin's own tests: pytest runs pages (fixtures in tests/fixtures/docstest/).
+
+Each feature is shown passing on a small page, and each failure mode failing with the
+message a page author needs: `page.md:line`, what was expected, what happened, what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from docstest import docker_scope
+
+pytest_plugins = ["pytester"]
+
+FIXTURES = Path(__file__).parent / "fixtures" / "docstest"
+REPO = Path(__file__).resolve().parent.parent
+INI = "[pytest]\naddopts = -p docstest -p no:cacheprovider\ndocstest_roots = .\n"
+
+
+@pytest.fixture
+def site(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A folder with the fixture pages, configured to treat its .md files as tests."""
+    pytester.makeini(INI)
+    shutil.copytree(FIXTURES, pytester.path, dirs_exist_ok=True)
+    return pytester
+
+
+def page(pytester: pytest.Pytester, text: str, name: str = "page.md") -> Path:
+    path = pytester.path / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def assert_no_plugin_frames(output: str) -> None:
+    assert "Traceback" not in output and "docstest/runner.py" not in output, output
+
+
+# -- collection ------------------------------------------------------------------------
+
+
+def test_blocks_in_tabs_admonitions_details_and_attribute_fences_are_collected(site: pytest.Pytester) -> None:
+    result = site.runpytest("--collect-only", "-q", "containers.md")
+    ids = [line for line in result.outlines if line.startswith("containers.md::")]
+    assert ids == [
+        "containers.md::language-parity",
+        "containers.md::line-9",
+        "containers.md::line-21",
+        "containers.md::line-28",
+        "containers.md::line-35",
+        "containers.md::line-39",
+    ]
+
+
+def test_malformed_directive_is_a_collection_error_naming_file_and_line(site: pytest.Pytester) -> None:
+    page(site, """
+        # Typo
+
+        <!-- docstest: timout=5 -->
+        ```console
+        $ true
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*page.md:3: unknown docstest directive 'timout'*", "*known directives:*"])
+    assert_no_plugin_frames(result.stdout.str())
+
+
+def test_directive_without_a_code_block_is_an_error(site: pytest.Pytester) -> None:
+    page(site, """
+        <!-- docstest: timeout=5 -->
+
+        Just a paragraph.
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*page.md:1: docstest directive not followed by a code block*"])
+
+
+def test_output_before_any_command_is_an_error(site: pytest.Pytester) -> None:
+    page(site, """
+        ```console
+        hello
+        $ echo hello
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.stdout.fnmatch_lines(["*page.md:2: output before the first command of a console block*"])
+
+
+# -- running ---------------------------------------------------------------------------
+
+
+def test_one_shell_per_page_in_a_temporary_copy(site: pytest.Pytester) -> None:
+    original = (site.path / "app" / "data.txt").read_text()
+    result = site.runpytest("containers.md", "-v")
+    result.assert_outcomes(passed=6)
+    assert (site.path / "app" / "data.txt").read_text() == original  # the checkout is never changed
+
+
+def test_wildcards_regex_lines_redactions_and_exit_status(site: pytest.Pytester) -> None:
+    site.runpytest("matching.md").assert_outcomes(passed=3)
+
+
+def test_selecting_one_block_runs_the_blocks_before_it(site: pytest.Pytester) -> None:
+    result = site.runpytest("containers.md", "-k", "line-21")
+    result.assert_outcomes(passed=1, deselected=5)
+
+
+def test_wrong_output_reports_page_line_command_and_diff(site: pytest.Pytester) -> None:
+    page(site, """
+        # Wrong output
+
+        ```console
+        $ printf 'one\\ntwo\\n'
+        one
+        three
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "page.md:4: output differs from the page",
+        "    $ printf 'one\\ntwo\\n'",
+        "*expected (-) vs actual (+)*",
+        "*-three",
+        "*+two",
+        "*hint: accept the real output: pytest --update-docs page.md",
+    ])
+    assert_no_plugin_frames(result.stdout.str())
+
+
+def test_wrong_exit_status_is_reported_with_output(site: pytest.Pytester) -> None:
+    page(site, """
+        ```console
+        $ ls /no/such/place
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["page.md:2: exit status 2, expected 0", "*No such file or directory*",
+                                 "*<!-- docstest: status=2 -->*"])
+
+
+def test_a_command_past_its_timeout_is_interrupted_and_reported(site: pytest.Pytester) -> None:
+    page(site, """
+        <!-- docstest: timeout=1 -->
+        ```console
+        $ echo started; sleep 30
+        started
+        ```
+
+        ```console
+        $ echo never run
+        never run
+        ```
+        """)
+    started = time.monotonic()
+    result = site.runpytest("page.md")
+    assert time.monotonic() - started < 15
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["page.md:3: timed out after 1 s (interrupted with Ctrl+C)", "*started*",
+                                 "page.md:7: not run, because the block at page.md:2 failed before it*"])
+
+
+def test_expect_timeout_passes_for_a_command_that_never_finishes(site: pytest.Pytester) -> None:
+    page(site, """
+        <!-- docstest: expect=timeout timeout=2 -->
+        ```console
+        $ echo waiting forever; sleep 600
+        waiting forever
+        ```
+
+        <!-- docstest: expect=timeout timeout=5 -->
+        ```console
+        $ echo done at once
+        done at once
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["page.md:9: expected to still be running after 5 s, but it exited with status 0"])
+
+
+def test_background_server_with_http_probe_port_mapping_and_log(site: pytest.Pytester) -> None:
+    page(site, f"""
+        <!-- docstest: background ready=http://localhost:8765/ -->
+        ```console
+        $ {sys.executable} -u -m http.server 8765 --bind 127.0.0.1
+        Serving HTTP on 127.0.0.1 port 8765 (http://127.0.0.1:8765/) ...
+        ```
+
+        ```console
+        $ curl -s -o /dev/null -w '%{{http_code}}\\n' localhost:8765/
+        200
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(passed=2)
+
+
+def test_probe_that_never_gets_ready_fails_with_the_log_tail(site: pytest.Pytester) -> None:
+    page(site, """
+        <!-- docstest: background ready=tcp:8766 ready-timeout=2 -->
+        ```console
+        $ echo "listening soon"; sleep 60
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["page.md:3: background command never became ready (tcp:8766): not ready after 2 s",
+                                 "*its log (last lines):*", "*listening soon*"])
+
+
+def test_captured_value_replaces_the_page_value_in_later_commands(site: pytest.Pytester) -> None:
+    page(site, """
+        <!-- docstest: capture='^id: ([0-9a-f]{12})$' -->
+        ```console
+        $ id=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \\n'); echo "id: $id"
+        id: 4b5e3c2a1f0d
+        ```
+
+        ```console
+        $ test "4b5e3c2a1f0d" = "$id" && echo "4b5e3c2a1f0d is the real id"
+        4b5e3c2a1f0d is the real id
+        ```
+        """)
+    site.runpytest("page.md").assert_outcomes(passed=2)
+
+
+def test_language_tabs_that_disagree_about_a_command_fail(site: pytest.Pytester) -> None:
+    page(site, """
+        === "한국어"
+
+            ```console
+            $ echo 안녕
+            안녕
+            ```
+
+        === "English"
+
+            ```console
+            $ echo hello
+            hello
+            ```
+        """)
+    result = site.runpytest("page.md", "-k", "parity")
+    result.assert_outcomes(failed=1, deselected=1)  # the English copy of a command is not run twice
+    assert ("page.md:8: the 'English' tab runs ['echo hello'], but the '한국어' tab (line 1) runs ['echo 안녕']"
+            in result.stdout.str())
+
+
+def test_python_blocks_run_through_pytest_examples(site: pytest.Pytester) -> None:
+    page(site, """
+        ```py
+        print(6 * 7)
+        #> 42
+        ```
+
+        ```py
+        print(6 * 7)
+        #> 41
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*page.md:6*"])
+
+
+def test_update_mode_rewrites_failing_output_and_is_idempotent(site: pytest.Pytester) -> None:
+    path = page(site, """
+        === "한국어"
+
+            ```console
+            $ printf 'header\\nbody 1\\nbody 2\\nfooter v2\\n'
+            header
+            ...
+            footer v1
+            ```
+        """)
+    site.runpytest("page.md").assert_outcomes(failed=1, passed=1)
+    site.runpytest("page.md", "--update-docs").assert_outcomes(passed=2)
+    once = path.read_text()
+    assert "    header\n    ...\n    footer v2\n" in once  # the wildcard stays, indentation kept
+    site.runpytest("page.md", "--update-docs").assert_outcomes(passed=2)
+    assert path.read_text() == once
+    site.runpytest("page.md").assert_outcomes(passed=2)
+
+
+def test_no_engine_fails_under_ci_and_skips_elsewhere(site: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    page(site, """
+        ```console
+        $ docker ps
+        ```
+        """)
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    monkeypatch.setenv("CI", "true")
+    result = site.runpytest("page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*CI=true but no Docker engine answers*"])
+    monkeypatch.setenv("CI", "false")
+    result = site.runpytest("page.md", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*no Docker engine answers (run `make images`*"])
+
+
+# -- Docker ----------------------------------------------------------------------------
+
+
+@pytest.mark.docker
+def test_docker_page_runs_and_leaves_nothing_behind(site: pytest.Pytester) -> None:
+    result = site.runpytest("docker.md", "-v")
+    result.assert_outcomes(passed=6)
+    worker = docker_scope.worker_engine()
+    leftover = docker_scope.Inventory.take(worker.engine.env)
+    assert leftover == worker.baseline
+
+
+@pytest.mark.docker
+def test_interactive_transcript_that_differs_shows_the_terminal_diff(site: pytest.Pytester) -> None:
+    page(site, """
+        ```console
+        $ docker run -it node
+        Welcome to Node.js v18.20.4.
+        Type ".help" for more information.
+        > 1 + 1
+        3
+        > ^C
+        (To exit, press Ctrl+C again or Ctrl+D or type .exit)
+        > ^C
+        ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["page.md:2: the terminal shows something else than the page", "*-3", "*+2"])
+
+
+@pytest.mark.docker
+def test_pages_run_in_parallel_without_colliding(site: pytest.Pytester) -> None:
+    for name in ("one.md", "two.md"):
+        page(site, """
+            <!-- docstest: background ready=http://localhost:3000/ -->
+            ```console
+            $ docker run -p 3000:80 --name web node -e "require('http').createServer((q, r) => r.end('ok\\\\n')).listen(80)"
+            ```
+
+            ```console
+            $ curl -s localhost:3000
+            ok
+            ```
+            """, name)
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "one.md", "two.md"],
+                          cwd=site.path, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "4 passed" in proc.stdout
+
+
+@pytest.mark.docker
+def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytester) -> None:
+    page(site, """
+        ```console
+        $ docker run -d node -e "setInterval(() => {}, 1000)"
+        ...
+        ```
+
+        ```console
+        $ touch started && sleep 120
+        ```
+        """)
+    before = docker_scope.Inventory.take(dict(os.environ))
+    ours = set(Path("/run/docker-course").glob("e*"))  # this test process's own engine, if any
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "page.md"], cwd=site.path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not list(Path("/tmp").glob("docstest-*/work/started")):
+        time.sleep(0.5)
+    engines = [p for p in Path("/run/docker-course").glob("e*") if p.is_dir() and p not in ours]
+    assert engines, "the run never started its private engine"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
+    output, _ = proc.communicate(timeout=120)
+    assert "KeyboardInterrupt" in output or "Interrupted" in output, output[-2000:]
+    for engine_dir in engines:
+        assert not engine_dir.exists(), f"{engine_dir} is still there after Ctrl+C"
+    assert docker_scope.Inventory.take(dict(os.environ)) == before
