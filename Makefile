@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist loadfile  # a page (and a test module) stays on one worker
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help setup serve test images build lint bench lock clean

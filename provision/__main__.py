@@ -1,17 +1,17 @@
-"""`python -m provision [engine|images|all|status]`: what `make images` and `make test` run."""
+"""`python -m provision [engine|images|browser|all|status]`: what `make images` and `make test` run."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import engine, images, registry
+from . import browser, engine, images, registry
 from .system import ProvisionError, phase
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m provision", description=__doc__)
-    parser.add_argument("what", choices=["engine", "images", "all", "status"], nargs="?", default="all")
+    parser.add_argument("what", choices=["engine", "images", "browser", "all", "status"], nargs="?", default="all")
     parser.add_argument("--image", action="append", dest="names",
                         help=f"only this base image (known: {', '.join(images.BASE_IMAGES)})")
     args = parser.parse_args(argv)
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                     registry.ensure_running()  # also where the machine's own engine was running
             if args.what in ("images", "all"):
                 images.ensure_images(args.names)
+            if args.what in ("browser", "all"):
+                browser.ensure_browser()
     except ProvisionError as error:
         print(f"\nprovision: error: {error}", file=sys.stderr)
         return 1

@@ -7,13 +7,15 @@ and "Pulling from library/node" lines, offline.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import urllib.error
 import urllib.request
 
 from .system import CACHE, STATE, apt_install, phase, say, wait_until
 
-ADDRESS = "127.0.0.1:5000"
+# Overridable so a benchmark can measure a cold start against an empty registry of its own.
+ADDRESS = os.environ.get("DOCKER_COURSE_REGISTRY", "127.0.0.1:5000")
 MIRROR_URL = f"http://{ADDRESS}"
 BINARY = "/usr/bin/docker-registry"
 
@@ -62,9 +64,9 @@ def ensure_running() -> None:
     root = STATE / "registry"
     root.mkdir(parents=True, exist_ok=True)
     CACHE.mkdir(exist_ok=True)
-    config = STATE / "registry.yml"
+    config = STATE / f"registry-{ADDRESS.rsplit(':', 1)[-1]}.yml"
     config.write_text(CONFIG.format(root=root, address=ADDRESS))
-    log = CACHE / "registry.log"
+    log = CACHE / f"registry-{ADDRESS.rsplit(':', 1)[-1]}.log"
     with phase(f"start the local registry on {ADDRESS} (log: {log})"):
         subprocess.Popen(
             [BINARY, "serve", str(config)],

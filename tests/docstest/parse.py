@@ -23,7 +23,7 @@ from .model import Block, Command, Directives, OutputLine, Page, PageError, Page
 CONSOLE_LANGS = {"console", "shell-session"}
 SCRIPT_LANGS = {"bash", "sh", "shell"}
 PYTHON_LANGS = {"py", "python", "python3"}
-CONTAINER = re.compile(r'^(===|!!!|\?\?\?\+?)\s*(?:([\w-]+)\s*)?(?:"([^"]*)")?\s*$')
+CONTAINER = re.compile(r'^(===[!+]?|!!!|\?\?\?\+?)\s*(?:([\w-]+)\s*)?(?:"([^"]*)")?\s*$')
 FENCE = re.compile(r"^(`{3,}|~{3,})")
 DIRECTIVE = re.compile(r"^<!--\s*docstest\s*:(?P<body>.*?)-->\s*$", re.S)
 HIDDEN = re.compile(r"^<!--\s*docstest\s*:\s*(?P<kind>setup|teardown)\s*\n(?P<body>.*?)-->\s*$", re.S)
@@ -80,13 +80,14 @@ def unwrap_containers(source: str) -> Unwrapped:
             fence = match.group(1)
         elif match := CONTAINER.match(text):
             kind = match.group(1)
-            if kind == "===":
+            if kind.startswith("==="):
                 label = match.group(3) or match.group(2) or ""
                 depth = len(stack)
-                # A tab directly after another tab at the same depth continues its set.
-                if last_tab_end != (depth, number) and not (
-                    tab_headers and tab_headers[-1][1] == depth and _only_blank_between(
-                        out, last_tab_end[1], number) and last_tab_end[0] == depth):
+                # A tab right after another tab's body at the same depth continues its set
+                # (as pymdownx.tabbed renders it), unless written `===!`.
+                continues = (kind != "===!" and last_tab_end[0] == depth
+                             and _only_blank_between(out, last_tab_end[1], number))
+                if not continues:
                     set_id += 1
                 tab_headers.append((number, depth, label, set_id))
                 name = f"tab:{label}"

@@ -1,0 +1,1 @@
+"""Benchmarks of the course's set-up and test machinery (`make bench`)."""

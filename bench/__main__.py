@@ -1,0 +1,175 @@
+"""`make bench`: measure what the issues set bars for, and print a table to paste into
+docs/maintainers/benchmarks.md. Ratios are compared within one run (machines are noisy).
+
+- cold provisioning: an empty private engine and an empty registry of its own (the
+  machine's engine and images are left alone); apt-get installs are not included
+- warm time of the goals-app tests (local and container)
+- `docker stop` of the goals container vs a plain PID-1 node process
+- goals image size vs its base image
+- docstest runner overhead over a plain bash script (20 quick commands)
+- doc suite wall time with -n 2 vs without
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTEST = [str(REPO / ".venv/bin/python"), "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+Row = tuple[str, str, str]  # what, figure, bar
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+def sh(*args: str, env: dict[str, str] | None = None, timeout: float = 1800, **kw: object) -> str:
+    proc = subprocess.run(list(args), env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, **kw)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: `{' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout[-2000:]}"
+                         f"\n{proc.stderr[-2000:]}")
+    return proc.stdout
+
+
+def cold_provisioning() -> list[Row]:
+    """Engine start + stand-in build + registry push, from nothing, beside the real set-up."""
+    sys.path.insert(0, str(REPO))
+    state = Path(tempfile.mkdtemp(prefix="bench-state-"))
+    port = 5099
+    env = {**os.environ, "DOCKER_COURSE_STATE": str(state), "DOCKER_COURSE_REGISTRY": f"127.0.0.1:{port}"}
+    script = (
+        "import time, json, os\n"
+        "from provision import engine, registry, images\n"
+        "t0 = time.monotonic(); registry.ensure_running(); e = engine.start_private_engine()\n"
+        "t1 = time.monotonic(); os.environ['DOCKER_HOST'] = e.host\n"
+        "try:\n"
+        "    images.ensure_images(['node'])\n"
+        "finally:\n"
+        "    t2 = time.monotonic(); e.stop()\n"
+        "print(json.dumps([t1 - t0, t2 - t1]))\n"
+    )
+    try:
+        out = sh(sys.executable, "-c", script, env=env, timeout=1800)
+    finally:
+        subprocess.run(["pkill", "-f", f"registry-{port}.yml"], capture_output=True)
+        shutil.rmtree(state, ignore_errors=True)
+    engine_s, images_s = (float(x) for x in out.strip().splitlines()[-1].strip("[]").split(","))
+    total = engine_s + images_s
+    return [("cold: engine + registry start", f"{engine_s:.1f} s", ""),
+            ("cold: node stand-in (debootstrap, import, build, push)", f"{images_s:.1f} s", ""),
+            ("cold provisioning, total", f"{total:.0f} s", "<= 180 s " + ("✓" if total <= 180 else "✗"))]
+
+
+def goals_tests_warm() -> list[Row]:
+    args = [*PYTEST, "tests/test_goals_app.py", "tests/test_goals_container.py"]
+    sh(*args)  # warm: images and npm cache in place
+    seconds = timed(lambda: sh(*args))
+    return [("goals-app tests, warm (local + container)", f"{seconds:.1f} s",
+             "<= 60 s " + ("✓" if seconds <= 60 else "✗"))]
+
+
+def stop_times() -> list[Row]:
+    tag = "bench-goals"
+    sh("docker", "build", "-q", "-t", tag, "goals-app")
+    try:
+        size = int(sh("docker", "image", "inspect", "--format", "{{.Size}}", tag))
+        base = int(sh("docker", "image", "inspect", "--format", "{{.Size}}", "node"))
+
+        def stop(image: str, *cmd: str) -> float:
+            container = sh("docker", "run", "-d", image, *cmd).strip()
+            time.sleep(1.5)
+            try:
+                return timed(lambda: sh("docker", "stop", container))
+            finally:
+                subprocess.run(["docker", "rm", "-f", container], capture_output=True)
+
+        goals = statistics.median(stop(tag) for _ in range(3))
+        plain = stop("node", "-e", "setInterval(() => {}, 1000)")
+    finally:
+        subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
+    return [("docker stop, goals container (median of 3)", f"{goals:.2f} s", "<= 1 s " + ("✓" if goals <= 1 else "✗")),
+            ("docker stop, plain PID-1 node (no SIGTERM handler)", f"{plain:.1f} s", f"{plain / goals:.0f}x slower"),
+            ("goals image size", f"{size / 1e6:.0f} MB", f"base node {base / 1e6:.0f} MB + {(size - base) / 1e6:.1f} MB")]
+
+
+QUICK_PAGE = "# Twenty quick commands\n\n```console\n" + "".join(
+    f"$ docker run --rm node -e 'console.log({n} * 2)'\n{n * 2}\n" for n in range(20)) + "```\n"
+
+
+def runner_overhead() -> list[Row]:
+    """The same 20 commands through the docs runner and through bash, on one warm engine."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-page-"))
+    (folder / "page.md").write_text(QUICK_PAGE)
+    (folder / "pytest.ini").write_text("[pytest]\naddopts = -p docstest\ndocstest_roots = .\n")
+    (folder / "page.sh").write_text("set -e\n" + "".join(
+        line[2:] + " >/dev/null\n" for line in QUICK_PAGE.splitlines() if line.startswith("$ ")))
+    script = (
+        "import json, os, subprocess, sys, time, pytest\n"
+        f"sys.path[:0] = [{str(REPO / 'tests')!r}, {str(REPO)!r}]\n"
+        f"os.chdir({str(folder)!r})\n"
+        "args = ['-q', '-p', 'no:cacheprovider', 'page.md']\n"
+        "assert pytest.main(args) == 0  # warm-up: starts this process's engine\n"
+        "from docstest import docker_scope\n"
+        "env = docker_scope.worker_engine().engine.env\n"
+        "runner, plain = [], []\n"
+        "for _ in range(3):\n"
+        "    t = time.monotonic(); assert pytest.main(args) == 0; runner.append(time.monotonic() - t)\n"
+        "    t = time.monotonic(); subprocess.run(['bash', 'page.sh'], env=env, check=True)\n"
+        "    plain.append(time.monotonic() - t)\n"
+        "print(json.dumps([min(runner), min(plain)]))\n"
+    )
+    try:
+        out = sh(sys.executable, "-c", script, timeout=1800)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    runner, plain = (float(x) for x in out.strip().splitlines()[-1].strip("[]").split(","))
+    overhead = runner / plain - 1
+    return [("20 quick commands, plain bash", f"{plain:.1f} s", ""),
+            ("20 quick commands, docs runner (pytest, warm engine)", f"{runner:.1f} s",
+             f"overhead {overhead:+.0%} (<= 10 % " + ("✓)" if overhead <= 0.10 else "✗)"))]
+
+
+def doc_suite_parallel() -> list[Row]:
+    pages = sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md"))
+    serial = timed(lambda: sh(*PYTEST, *pages))
+    parallel = timed(lambda: sh(*PYTEST, "-n", "2", "--dist", "loadfile", *pages))
+    speedup = serial / parallel
+    return [(f"doc suite ({len(pages)} pages), one process", f"{serial:.0f} s", ""),
+            ("doc suite, -n 2 --dist loadfile", f"{parallel:.0f} s",
+             f"{speedup:.2f}x faster (>= 1.5x " + ("✓)" if speedup >= 1.5 else "✗)"))]
+
+
+SECTIONS = {"cold": cold_provisioning, "goals": goals_tests_warm, "stop": stop_times,
+            "runner": runner_overhead, "parallel": doc_suite_parallel}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("only", nargs="*", metavar="SECTION", help=f"some of: {', '.join(SECTIONS)} (default: all)")
+    args = parser.parse_args()
+    unknown = set(args.only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
+    rows: list[Row] = []
+    for name in args.only or SECTIONS:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        rows += SECTIONS[name]()
+    print("| measure | figure | bar / comparison |\n| --- | --- | --- |")
+    for what, figure, bar in rows:
+        print(f"| {what} | {figure} | {bar} |")
+
+
+if __name__ == "__main__":
+    main()

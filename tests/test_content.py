@@ -1,0 +1,181 @@
+"""The course content: every point of the user's notes survives, in both languages.
+
+tests/content/seed-notes.ko.md is the user's Korean lecture notes; tests/content/seed-map/
+maps each of its headings and numbered points to an anchor in the Korean tab of a page
+(the English tab carries the same anchor + "-en"). Removing a point from a Korean page,
+or an English tab, fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docstest.parse import unwrap_containers
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+CONTENT = Path(__file__).parent / "content"
+LANGUAGES = ("한국어", "English")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+ANCHOR = re.compile(r"\{\s*(?:[^}]*\s)?#([\w-]+)(?:\s[^}]*)?\}")
+
+
+@dataclass(frozen=True)
+class SeedPoint:
+    heading: str
+    text: str  # "" for the heading itself
+
+
+def seed_points() -> list[SeedPoint]:
+    points, heading = [], ""
+    for line in (CONTENT / "seed-notes.ko.md").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^#{1,2} ", line):
+            heading = line.strip()
+            points.append(SeedPoint(heading, ""))
+        elif re.match(r"^\d+\. ", line):
+            points.append(SeedPoint(heading, line.strip()))
+    return points
+
+
+@cache
+def seed_map() -> dict[str, dict]:
+    maps = {}
+    for path in sorted((CONTENT / "seed-map").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        maps[data["heading"]] = {**data, "file": path.name}
+    return maps
+
+
+@cache
+def anchors_by_language(page: str) -> dict[str, set[str]]:
+    """Anchor ids written in a page's Markdown, by the language tab they sit in."""
+    unwrapped = unwrap_containers((DOCS / page).read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {}
+    for line, containers in zip(unwrapped.text.split("\n"), unwrapped.containers, strict=True):
+        tab = next((c[4:] for c in containers if c.startswith("tab:")), "")
+        for anchor in ANCHOR.findall(line):
+            found.setdefault(tab, set()).add(anchor)
+    return found
+
+
+def mapped(point: SeedPoint) -> tuple[str, str]:
+    entry = seed_map().get(point.heading)
+    assert entry, f"seed heading {point.heading!r} has no map in tests/content/seed-map/"
+    if not point.text:
+        return entry["page"], entry["anchor"]
+    for item in entry["points"]:
+        if item["seed"] == point.text:
+            return entry["page"], item["anchor"]
+    raise AssertionError(f"seed point {point.text!r} (under {point.heading!r}) is not in {entry['file']}")
+
+
+@pytest.mark.parametrize("point", seed_points(), ids=lambda p: (p.text or p.heading)[:40])
+def test_every_point_of_the_notes_has_a_korean_and_an_english_counterpart(point: SeedPoint) -> None:
+    page, anchor = mapped(point)
+    anchors = anchors_by_language(page)
+    assert anchor in anchors.get("한국어", set()), f"docs/{page}: no {{ #{anchor} }} in a 한국어 tab"
+    assert f"{anchor}-en" in anchors.get("English", set()), f"docs/{page}: no {{ #{anchor}-en }} in an English tab"
+
+
+def test_the_seed_map_names_only_points_that_exist() -> None:
+    known = {(p.heading, p.text) for p in seed_points()}
+    for heading, entry in seed_map().items():
+        assert (heading, "") in known, f"{entry['file']}: heading {heading!r} is not in the notes"
+        for item in entry["points"]:
+            assert (heading, item["seed"]) in known, f"{entry['file']}: {item['seed']!r} is not in the notes"
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize("path", pages(), ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_page_has_both_languages_in_every_tab_set(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    unwrapped = unwrap_containers(source)
+    lines = unwrapped.text.split("\n")
+    sets: dict[int, list[tuple[str, int]]] = {}
+    for line, _, label, set_id in unwrapped.tab_headers:
+        sets.setdefault(set_id, []).append((label, line))
+    where = path.relative_to(REPO)
+    assert sets, f"{where}: no language tabs (=== \"한국어\" / === \"English\")"
+    for tabs in sets.values():
+        labels = tuple(label for label, _ in tabs)
+        assert labels == LANGUAGES, f"{where}:{tabs[0][1]}: tabs {labels}, expected {LANGUAGES}"
+        for index, (label, line) in enumerate(tabs):
+            end = tabs[index + 1][1] - 1 if index + 1 < len(tabs) else len(lines)
+            body = [text for text, containers in zip(lines[line:end], unwrapped.containers[line:end], strict=True)
+                    if f"tab:{label}" in containers]
+            text = " ".join(body).strip()
+            assert len(text) > 20, f"{where}:{line}: the {label!r} tab is (nearly) empty"
+            if label == "한국어":
+                assert HANGUL.search(text), f"{where}:{line}: the 한국어 tab has no Korean text"
+            else:
+                hangul = len(HANGUL.findall(text))
+                assert hangul <= len(text) * 0.05, f"{where}:{line}: the English tab is mostly Korean"
+
+
+@pytest.mark.parametrize("path", pages(), ids=lambda p: str(p.relative_to(DOCS)))
+def test_no_dockerfile_is_typed_into_a_page(path: Path) -> None:
+    """Dockerfiles are included from real files that tests build, never pasted."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert not re.match(r"^\s*(FROM|WORKDIR|EXPOSE)\s+[a-z0-9/]", line), (
+            f"{path.relative_to(REPO)}:{number}: Dockerfile line typed into the page; "
+            "include it with {{ dockerfile(...) }} instead")
+
+
+def mkdocs_build(config_dir: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(site)],
+                          cwd=config_dir, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_site_builds_strictly_and_every_anchor_renders(tmp_path: Path) -> None:
+    build = mkdocs_build(REPO, tmp_path / "site")
+    assert build.returncode == 0, build.stderr[-3000:]
+    for entry in seed_map().values():
+        html = (tmp_path / "site" / entry["page"].replace(".md", "") / "index.html")
+        if entry["page"] == "index.md":
+            html = tmp_path / "site" / "index.html"
+        text = html.read_text(encoding="utf-8")
+        for anchor in [entry["anchor"], *(item["anchor"] for item in entry["points"])]:
+            for wanted in (anchor, f"{anchor}-en"):
+                assert f'id="{wanted}"' in text, f"{entry['page']}: anchor {wanted!r} is not rendered"
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """The site's sources in a scratch folder, to break them on purpose."""
+    for name in ("mkdocs.yml", "docs", "hooks", "overrides", "goals-app", "examples"):
+        source = REPO / name
+        target = tmp_path / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("node_modules"))
+        else:
+            shutil.copy(source, target)
+    shutil.copytree(REPO / ".cache" / "vendor", tmp_path / ".cache" / "vendor", dirs_exist_ok=True) \
+        if (REPO / ".cache" / "vendor").exists() else None
+    return tmp_path
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    ('{{ dockerfile("goals-app/Dockerfil") }}', "no file 'goals-app/Dockerfil'"),
+    ('{{ dockerfile("goals-app/Dockerfile", show=["FROM", "ADD"]) }}', "has no instruction or line 'ADD'"),
+    ('{{ include_file("goals-app/server.js", section="nope") }}', "has no section 'nope'"),
+])
+def test_an_unknown_file_or_section_fails_the_build_naming_page_and_line(site_copy: Path, call: str,
+                                                                         message: str) -> None:
+    page = site_copy / "docs" / "glossary.md"
+    page.write_text("---\nrender_macros: true\n---\n\n# Broken\n\n" + call + "\n", encoding="utf-8")
+    build = mkdocs_build(site_copy, site_copy / "site")
+    assert build.returncode != 0
+    assert "docs/glossary.md:7" in build.stderr and message in build.stderr, build.stderr[-2000:]

@@ -1,0 +1,147 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright), as a learner uses it.
+
+One language at a time with one switch per page, remembered across pages and reloads;
+diagrams drawn from the site's own files (no CDN); copy buttons that copy commands only;
+Korean search that finds Korean words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from provision.browser import chromium_path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _require_chromium() -> str:
+    path = chromium_path()
+    if path:
+        return path
+    message = "no Chromium (run `make images`, which installs Debian's chromium as root)"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI=true but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built with --strict and served on a free loopback port."""
+    site = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.run([str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-q", "-d", str(site)],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+LECTURE_20 = "/lectures/20-external-images/"
+
+
+def visible_tab_bars(page: object) -> int:
+    return page.evaluate(  # type: ignore[attr-defined]
+        "[...document.querySelectorAll('.tabbed-labels')].filter(e => e.offsetParent !== null).length")
+
+
+def test_one_language_switch_per_page_and_the_choice_is_remembered(page: object, site_url: str) -> None:
+    page.goto(site_url + LECTURE_20)  # type: ignore[attr-defined]
+    assert visible_tab_bars(page) == 1, "only the first tab bar of a page is shown"
+    korean = page.locator("#l20-isolation")  # type: ignore[attr-defined]
+    english = page.locator("#l20-isolation-en")  # type: ignore[attr-defined]
+    assert korean.is_visible() and not english.is_visible()  # Korean first
+    page.locator(".tabbed-labels label", has_text="English").first.click()  # type: ignore[attr-defined]
+    assert english.is_visible() and not korean.is_visible()
+    toc = page.locator(".md-nav--secondary a.md-nav__link:visible")  # type: ignore[attr-defined]
+    texts = " ".join(toc.all_inner_texts())
+    assert "Containers are isolated" in texts and "격리" not in texts
+    page.reload()  # type: ignore[attr-defined]
+    assert page.locator("#l20-isolation-en").is_visible()  # type: ignore[attr-defined]
+    page.goto(site_url + "/lectures/22-dockerfile/")  # type: ignore[attr-defined]
+    headings = page.locator("h2:visible").all_inner_texts()  # type: ignore[attr-defined]
+    assert headings and all(not any("\uac00" <= ch <= "\ud7a3" for ch in h) for h in headings), headings
+
+
+def test_deep_link_to_the_other_language_switches_to_it(page: object, site_url: str) -> None:
+    page.goto(site_url + LECTURE_20 + "#l20-isolation-en")  # type: ignore[attr-defined]
+    assert page.locator("#l20-isolation-en").is_visible()  # type: ignore[attr-defined]
+
+
+def test_diagrams_render_from_the_site_itself(page: object, site_url: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))  # type: ignore[attr-defined]
+    page.goto(site_url + "/lectures/19-images-and-containers/")  # type: ignore[attr-defined]
+    # Material replaces <pre class="mermaid"> with a <div> holding the SVG in a closed shadow root.
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "[...document.querySelectorAll('div.mermaid')].some(e => e.offsetHeight > 100)", timeout=15_000)
+    foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith("data:")]
+    assert foreign == [], f"third-party requests: {foreign}"
+
+
+def test_copy_button_copies_commands_only(page: object, site_url: str) -> None:
+    page.goto(site_url + LECTURE_20)  # type: ignore[attr-defined]
+    # What Material's copy button puts on the clipboard: the block's innerText while it
+    # carries data-md-copying (see Material's clipboard code).
+    copied = page.evaluate("""() => {
+        const code = document.querySelector('.highlight .gp').closest('code');
+        code.setAttribute('data-md-copying', '');
+        const text = code.innerText.trimEnd();
+        code.removeAttribute('data-md-copying');
+        return text;
+    }""")  # type: ignore[attr-defined]
+    assert copied.strip() == "docker run node"
+
+
+@pytest.mark.parametrize(("query", "expected"), [("격리", "20-external-images"), ("isolated", "20-external-images"),
+                                                 ("블루프린트", "19-images-and-containers")])
+def test_search_finds_korean_and_english_words(page: object, site_url: str, query: str, expected: str) -> None:
+    page.goto(site_url + "/")  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    page.locator(".md-search__input").fill(query)  # type: ignore[attr-defined]
+    with contextlib.suppress(Exception):
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)  # type: ignore[attr-defined]
+    links = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
+    assert any(expected in link for link in links), f"{query!r} found {links}"
