@@ -41,6 +41,7 @@ def run(
     env: dict[str, str] | None = None,
     input: bytes | None = None,
     quiet: bool = True,
+    cwd: str | Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command; on failure raise ProvisionError with its output's tail."""
     proc = subprocess.run(
@@ -50,6 +51,7 @@ def run(
         text=True,
         timeout=timeout,
         env=env,
+        cwd=cwd,
     )
     if check and proc.returncode != 0:
         tail = ((proc.stdout or "") + (proc.stderr or "")).strip().splitlines()[-15:]

@@ -208,6 +208,17 @@ def test_background_server_with_http_probe_port_mapping_and_log(site: pytest.Pyt
     result.assert_outcomes(passed=2)
 
 
+def test_tcp_probe_follows_the_page_port_to_the_real_one(site: pytest.Pytester) -> None:
+    page(site, f"""
+        <!-- docstest: background ready=tcp:3000 ready-timeout=20 -->
+        ```console
+        $ PORT=3000 {sys.executable} -u -c "import os, socket; s = socket.create_server(('127.0.0.1', int(os.environ['PORT']))); print('up on', os.environ['PORT']); s.accept()"
+        up on 3000
+        ```
+        """)
+    site.runpytest("page.md").assert_outcomes(passed=1)
+
+
 def test_probe_that_never_gets_ready_fails_with_the_log_tail(site: pytest.Pytester) -> None:
     page(site, """
         <!-- docstest: background ready=tcp:8766 ready-timeout=2 -->
@@ -255,8 +266,30 @@ def test_language_tabs_that_disagree_about_a_command_fail(site: pytest.Pytester)
         """)
     result = site.runpytest("page.md", "-k", "parity")
     result.assert_outcomes(failed=1, deselected=1)  # the English copy of a command is not run twice
-    assert ("page.md:8: the 'English' tab runs ['echo hello'], but the '한국어' tab (line 1) runs ['echo 안녕']"
-            in result.stdout.str())
+    assert ("page.md:8: the 'English' tab shows ['$ echo hello\\nhello'], but the '한국어' tab (line 1) "
+            "shows ['$ echo 안녕\\n안녕']" in result.stdout.str())
+
+
+def test_language_tabs_must_agree_on_expected_output_too(site: pytest.Pytester) -> None:
+    """Only the first language's copy runs, so a stale copy in another tab would never be checked."""
+    page(site, """
+        === "한국어"
+
+            ```console
+            $ echo hello
+            hello
+            ```
+
+        === "English"
+
+            ```console
+            $ echo hello
+            this output is never checked
+            ```
+        """)
+    result = site.runpytest("page.md")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(["page.md:8: the 'English' tab shows*this output is never checked*"])
 
 
 def test_python_blocks_run_through_pytest_examples(site: pytest.Pytester) -> None:
@@ -311,6 +344,40 @@ def test_no_engine_fails_under_ci_and_skips_elsewhere(site: pytest.Pytester, mon
     result = site.runpytest("page.md", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*no Docker engine answers (run `make images`*"])
+
+
+def test_interactive_local_program_echoes_what_is_typed(site: pytest.Pytester) -> None:
+    page(site, f"""
+        <!-- docstest: interactive prompt='>>> ' timeout=30 -->
+        ```console
+        $ {sys.executable} -q
+        >>> 6 * 7
+        42
+        >>> ^D
+        ```
+        """)
+    site.runpytest("page.md").assert_outcomes(passed=1)
+
+
+def test_plain_dash_n_keeps_each_page_on_one_worker(site: pytest.Pytester) -> None:
+    page(site, """
+        ```console
+        $ echo one >> "$DOCSTEST_REPO/runs.log"
+        ```
+
+        ```console
+        $ echo two >> "$DOCSTEST_REPO/runs.log"
+        ```
+
+        ```console
+        $ echo three >> "$DOCSTEST_REPO/runs.log"
+        ```
+        """)
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "page.md"], cwd=site.path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert (site.path / "runs.log").read_text().split() == ["one", "two", "three"]
 
 
 # -- Docker ----------------------------------------------------------------------------

@@ -35,6 +35,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     install_exit_handlers()
+    # A page's blocks share one shell: under pytest-xdist, keep each page on one worker.
+    # (`-n N` alone means --dist load, which would split a page across workers.)
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadfile"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -181,6 +185,15 @@ class PythonBlock(pytest.Item):
         return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}: python"
 
 
+def _shown(block: Block) -> str:
+    """What a block shows a reader: commands and their expected output (copies must agree)."""
+    return block.source.strip()
+
+
+def _summary(blocks: list[str]) -> str:
+    return repr(blocks) if blocks else "no executable blocks"
+
+
 class LanguageParity(pytest.Item):
     """The language tabs of a page may not disagree about a command."""
 
@@ -192,16 +205,16 @@ class LanguageParity(pytest.Item):
             labels = [label for label, _, _ in tab_set]
             if not set(languages) & set(labels):
                 continue
-            runs = {label: [c.text for b in blocks for c in b.commands] for label, _, blocks in tab_set}
+            runs = {label: [_shown(b) for b in blocks] for label, _, blocks in tab_set}
             reference_label, reference_line, _ = tab_set[0]
             for label, line, _ in tab_set[1:]:
                 if runs[label] != runs[reference_label]:
                     problems.append(
-                        f"{page.path}:{line}: the {label!r} tab runs {runs[label] or 'no commands'}, but the "
-                        f"{reference_label!r} tab (line {reference_line}) runs {runs[reference_label] or 'none'}")
+                        f"{page.path}:{line}: the {label!r} tab shows {_summary(runs[label])}, but the "
+                        f"{reference_label!r} tab (line {reference_line}) shows {_summary(runs[reference_label])}")
         if problems:
             raise BlockFailure("\n".join(problems) + "\n  hint: put commands outside the language tabs, "
-                               "or make them identical in every tab")
+                               "or make them (and their output) identical in every tab")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, BlockFailure):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 PUBLISH = re.compile(r"(?P<pre>(?:-p|--publish)[ =](?:\d{1,3}(?:\.\d{1,3}){3}:)?)(?P<port>\d{2,5})(?=:\d)")
 HOST_PORT = re.compile(r"(?P<pre>\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\]):)(?P<port>\d{2,5})\b")
 ENV_PORT = re.compile(r"(?P<pre>\bPORT=)(?P<port>\d{2,5})\b")
+PROBE_PORT = re.compile(r"(?P<pre>^tcp:)(?P<port>\d{2,5})$")  # a readiness probe: ready=tcp:3000
 
 
 def host_ports(commands: Iterable[str]) -> list[int]:
@@ -55,7 +56,7 @@ class Rewriter:
     def to_real(self, text: str) -> str:
         for page, real in sorted(self.captured.items(), key=lambda kv: -len(kv[0])):
             text = re.sub(rf"(?<![\w-]){re.escape(page)}(?![\w-])", real, text)
-        for pattern in (PUBLISH, HOST_PORT, ENV_PORT):
+        for pattern in (PUBLISH, HOST_PORT, ENV_PORT, PROBE_PORT):
             text = pattern.sub(self._port, text)
         return text
 

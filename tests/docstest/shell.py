@@ -149,7 +149,8 @@ class PageShell:
         with contextlib.suppress(pexpect.TIMEOUT):
             self.child.read_nonblocking(100_000, timeout=0.1)  # drop job notices and the like
         started = time.monotonic()
-        self.child.sendline(f'. {script}; printf "\\n{marker} %s\\n" "$?"')
+        # The page's shell keeps echo off; the program gets a terminal that echoes, as a reader's does.
+        self.child.sendline(f'stty echo; . {script}; status=$?; stty -echo; printf "\\n{marker} %s\\n" "$status"')
         transcript = ""
         status: int | None = None
         try:
