@@ -35,10 +35,14 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def sh(*args: str, env: dict[str, str] | None = None, timeout: float = 1800, **kw: object) -> str:
-    proc = subprocess.run(list(args), env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, **kw)
+    proc = subprocess.run(
+        list(args), env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, **kw
+    )
     if proc.returncode != 0:
-        raise SystemExit(f"bench: `{' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout[-2000:]}"
-                         f"\n{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"bench: `{' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout[-2000:]}"
+            f"\n{proc.stderr[-2000:]}"
+        )
     return proc.stdout
 
 
@@ -66,17 +70,24 @@ def cold_provisioning() -> list[Row]:
         shutil.rmtree(state, ignore_errors=True)
     engine_s, images_s = (float(x) for x in out.strip().splitlines()[-1].strip("[]").split(","))
     total = engine_s + images_s
-    return [("cold: engine + registry start", f"{engine_s:.1f} s", ""),
-            ("cold: node stand-in (debootstrap, import, build, push)", f"{images_s:.1f} s", ""),
-            ("cold provisioning, total", f"{total:.0f} s", "<= 180 s " + ("✓" if total <= 180 else "✗"))]
+    return [
+        ("cold: engine + registry start", f"{engine_s:.1f} s", ""),
+        ("cold: node stand-in (debootstrap, import, build, push)", f"{images_s:.1f} s", ""),
+        ("cold provisioning, total", f"{total:.0f} s", "<= 180 s " + ("✓" if total <= 180 else "✗")),
+    ]
 
 
 def goals_tests_warm() -> list[Row]:
     args = [*PYTEST, "tests/test_goals_app.py", "tests/test_goals_container.py"]
     sh(*args)  # warm: images and npm cache in place
     seconds = timed(lambda: sh(*args))
-    return [("goals-app tests, warm (local + container)", f"{seconds:.1f} s",
-             "<= 60 s " + ("✓" if seconds <= 60 else "✗"))]
+    return [
+        (
+            "goals-app tests, warm (local + container)",
+            f"{seconds:.1f} s",
+            "<= 60 s " + ("✓" if seconds <= 60 else "✗"),
+        )
+    ]
 
 
 def stop_times() -> list[Row]:
@@ -98,13 +109,30 @@ def stop_times() -> list[Row]:
         plain = stop("node", "-e", "setInterval(() => {}, 1000)")
     finally:
         subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
-    return [("docker stop, goals container (median of 3)", f"{goals:.2f} s", "<= 1 s " + ("✓" if goals <= 1 else "✗")),
-            ("docker stop, plain PID-1 node (no SIGTERM handler)", f"{plain:.1f} s", f"{plain / goals:.0f}x slower"),
-            ("goals image size", f"{size / 1e6:.0f} MB", f"base node {base / 1e6:.0f} MB + {(size - base) / 1e6:.1f} MB")]
+    return [
+        (
+            "docker stop, goals container (median of 3)",
+            f"{goals:.2f} s",
+            "<= 1 s " + ("✓" if goals <= 1 else "✗"),
+        ),
+        (
+            "docker stop, plain PID-1 node (no SIGTERM handler)",
+            f"{plain:.1f} s",
+            f"{plain / goals:.0f}x slower",
+        ),
+        (
+            "goals image size",
+            f"{size / 1e6:.0f} MB",
+            f"base node {base / 1e6:.0f} MB + {(size - base) / 1e6:.1f} MB",
+        ),
+    ]
 
 
-QUICK_PAGE = "# Twenty quick commands\n\n```console\n" + "".join(
-    f"$ docker run --rm node -e 'console.log({n} * 2)'\n{n * 2}\n" for n in range(20)) + "```\n"
+QUICK_PAGE = (
+    "# Twenty quick commands\n\n```console\n"
+    + "".join(f"$ docker run --rm node -e 'console.log({n} * 2)'\n{n * 2}\n" for n in range(20))
+    + "```\n"
+)
 
 
 def runner_overhead() -> list[Row]:
@@ -112,8 +140,10 @@ def runner_overhead() -> list[Row]:
     folder = Path(tempfile.mkdtemp(prefix="bench-page-"))
     (folder / "page.md").write_text(QUICK_PAGE)
     (folder / "pytest.ini").write_text("[pytest]\naddopts = -p docstest\ndocstest_roots = .\n")
-    (folder / "page.sh").write_text("set -e\n" + "".join(
-        line[2:] + " >/dev/null\n" for line in QUICK_PAGE.splitlines() if line.startswith("$ ")))
+    (folder / "page.sh").write_text(
+        "set -e\n"
+        + "".join(line[2:] + " >/dev/null\n" for line in QUICK_PAGE.splitlines() if line.startswith("$ "))
+    )
     script = (
         "import json, os, subprocess, sys, time, pytest\n"
         f"sys.path[:0] = [{str(REPO / 'tests')!r}, {str(REPO)!r}]\n"
@@ -121,7 +151,7 @@ def runner_overhead() -> list[Row]:
         "args = ['-q', '-p', 'no:cacheprovider', 'page.md']\n"
         "assert pytest.main(args) == 0  # warm-up: starts this process's engine\n"
         "from docstest import docker_scope\n"
-        "env = docker_scope.worker_engine().engine.env\n"
+        "env = docker_scope.worker_engine().env\n"
         "runner, plain = [], []\n"
         "for _ in range(3):\n"
         "    t = time.monotonic(); assert pytest.main(args) == 0; runner.append(time.monotonic() - t)\n"
@@ -135,9 +165,14 @@ def runner_overhead() -> list[Row]:
         shutil.rmtree(folder, ignore_errors=True)
     runner, plain = (float(x) for x in out.strip().splitlines()[-1].strip("[]").split(","))
     overhead = runner / plain - 1
-    return [("20 quick commands, plain bash", f"{plain:.1f} s", ""),
-            ("20 quick commands, docs runner (pytest, warm engine)", f"{runner:.1f} s",
-             f"overhead {overhead:+.0%} (<= 10 % " + ("✓)" if overhead <= 0.10 else "✗)"))]
+    return [
+        ("20 quick commands, plain bash", f"{plain:.1f} s", ""),
+        (
+            "20 quick commands, docs runner (pytest, warm engine)",
+            f"{runner:.1f} s",
+            f"overhead {overhead:+.0%} (<= 10 % " + ("✓)" if overhead <= 0.10 else "✗)"),
+        ),
+    ]
 
 
 def doc_suite_parallel() -> list[Row]:
@@ -145,19 +180,32 @@ def doc_suite_parallel() -> list[Row]:
     serial = timed(lambda: sh(*PYTEST, *pages))
     parallel = timed(lambda: sh(*PYTEST, "-n", "2", "--dist", "loadfile", *pages))
     speedup = serial / parallel
-    return [(f"doc suite ({len(pages)} pages), one process", f"{serial:.0f} s", ""),
-            ("doc suite, -n 2 --dist loadfile", f"{parallel:.0f} s",
-             f"{speedup:.2f}x faster (>= 1.5x " + ("✓)" if speedup >= 1.5 else "✗)"))]
+    return [
+        (f"doc suite ({len(pages)} pages), one process", f"{serial:.0f} s", ""),
+        (
+            "doc suite, -n 2 --dist loadfile",
+            f"{parallel:.0f} s",
+            f"{speedup:.2f}x faster (>= 1.5x " + ("✓)" if speedup >= 1.5 else "✗)"),
+        ),
+    ]
 
 
-SECTIONS = {"cold": cold_provisioning, "goals": goals_tests_warm, "stop": stop_times,
-            "runner": runner_overhead, "parallel": doc_suite_parallel}
+SECTIONS = {
+    "cold": cold_provisioning,
+    "goals": goals_tests_warm,
+    "stop": stop_times,
+    "runner": runner_overhead,
+    "parallel": doc_suite_parallel,
+}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("only", nargs="*", metavar="SECTION", help=f"some of: {', '.join(SECTIONS)} (default: all)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "only", nargs="*", metavar="SECTION", help=f"some of: {', '.join(SECTIONS)} (default: all)"
+    )
     args = parser.parse_args()
     unknown = set(args.only) - set(SECTIONS)
     if unknown:

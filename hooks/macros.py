@@ -14,8 +14,18 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-LANGUAGES = {".js": "javascript", ".json": "json", ".py": "python", ".css": "css", ".sh": "bash",
-             ".yml": "yaml", ".yaml": "yaml", ".md": "markdown", ".txt": "text", ".html": "html"}
+LANGUAGES = {
+    ".js": "javascript",
+    ".json": "json",
+    ".py": "python",
+    ".css": "css",
+    ".sh": "bash",
+    ".yml": "yaml",
+    ".yaml": "yaml",
+    ".md": "markdown",
+    ".txt": "text",
+    ".html": "html",
+}
 
 
 class MacroError(ValueError):
@@ -35,8 +45,10 @@ def _where(env: Any, needle: str) -> str:
 def _read(env: Any, path: str) -> list[str]:
     file = (REPO / path).resolve()
     if REPO not in file.parents or not file.is_file():
-        raise MacroError(f"{_where(env, path)}: no file {path!r} in the repository "
-                         "(paths are relative to the repository root, e.g. 'goals-app/Dockerfile').")
+        raise MacroError(
+            f"{_where(env, path)}: no file {path!r} in the repository "
+            "(paths are relative to the repository root, e.g. 'goals-app/Dockerfile')."
+        )
     return file.read_text(encoding="utf-8").splitlines()
 
 
@@ -55,8 +67,12 @@ def _instruction(line: str) -> str:
 
 def define_env(env: Any) -> None:
     @env.macro
-    def dockerfile(path: str = "goals-app/Dockerfile", show: str | list[str] | None = None,
-                   new: str | list[str] | None = None, title: str | None = None) -> str:
+    def dockerfile(
+        path: str = "goals-app/Dockerfile",
+        show: str | list[str] | None = None,
+        new: str | list[str] | None = None,
+        title: str | None = None,
+    ) -> str:
         """A Dockerfile, or only its lines whose instruction is in `show` (kept in file order).
 
         `new` names the instructions (or exact lines) to highlight: what this step adds.
@@ -72,32 +88,50 @@ def define_env(env: Any) -> None:
                     f"(it has: {', '.join(sorted(i for i in present if i.isupper()))})."
                 )
         if wanted is not None:
-            picked = [line for line in lines
-                      if _instruction(line) in {w.upper() for w in wanted} or line.strip() in wanted]
+            picked = [
+                line
+                for line in lines
+                if _instruction(line) in {w.upper() for w in wanted} or line.strip() in wanted
+            ]
             # keep one blank line between instructions, as in the file
             lines = [part for line in picked for part in (line, "")][:-1]
-        highlight = [i for i, line in enumerate(lines, 1)
-                     if line.strip() and (_instruction(line) in {f.upper() for f in fresh}
-                                          or line.strip() in fresh)]
+        highlight = [
+            i
+            for i, line in enumerate(lines, 1)
+            if line.strip() and (_instruction(line) in {f.upper() for f in fresh} or line.strip() in fresh)
+        ]
         return _fence(lines, lang="dockerfile", title=title or path, highlight=highlight)
 
     @env.macro
-    def include_file(path: str, section: str | None = None, lang: str | None = None,
-                     title: str | None = None, lines: str | None = None) -> str:
+    def include_file(
+        path: str,
+        section: str | None = None,
+        lang: str | None = None,
+        title: str | None = None,
+        lines: str | None = None,
+    ) -> str:
         """A whole file, a `--8<-- [start:NAME]`/`[end:NAME]` section of it, or a line range "a-b"."""
         text = _read(env, path)
         if section is not None:
-            start = next((i for i, t in enumerate(text) if re.search(rf"\[start:{re.escape(section)}\]", t)), None)
-            end = next((i for i, t in enumerate(text) if re.search(rf"\[end:{re.escape(section)}\]", t)), None)
+            start = next(
+                (i for i, t in enumerate(text) if re.search(rf"\[start:{re.escape(section)}\]", t)), None
+            )
+            end = next(
+                (i for i, t in enumerate(text) if re.search(rf"\[end:{re.escape(section)}\]", t)), None
+            )
             if start is None or end is None or end <= start:
-                raise MacroError(f"{_where(env, path)}: {path} has no section {section!r} "
-                                 f"(mark it with comments containing [start:{section}] and [end:{section}]).")
-            text = text[start + 1:end]
+                raise MacroError(
+                    f"{_where(env, path)}: {path} has no section {section!r} "
+                    f"(mark it with comments containing [start:{section}] and [end:{section}])."
+                )
+            text = text[start + 1 : end]
         if lines is not None:
             match = re.fullmatch(r"(\d+)-(\d+)", lines)
             if not match or not (1 <= int(match[1]) <= int(match[2]) <= len(text)):
-                raise MacroError(f"{_where(env, path)}: lines={lines!r} is not a range 'a-b' "
-                                 f"within 1-{len(text)} of {path}.")
-            text = text[int(match[1]) - 1:int(match[2])]
+                raise MacroError(
+                    f"{_where(env, path)}: lines={lines!r} is not a range 'a-b' "
+                    f"within 1-{len(text)} of {path}."
+                )
+            text = text[int(match[1]) - 1 : int(match[2])]
         language = lang or LANGUAGES.get(Path(path).suffix, "dockerfile" if "Dockerfile" in path else "text")
         return _fence(text, lang=language, title=title or path, highlight=[])

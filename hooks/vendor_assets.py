@@ -26,9 +26,13 @@ CACHE = Path(__file__).resolve().parent.parent / ".cache" / "vendor"
 
 # (npm package, version, file in the package, SHA-256 of that file, path in the site)
 ASSETS = [
-    ("mermaid", "11.12.1", "package/dist/mermaid.min.js",
-     "198b19442f86f0b46a17e56d3abf744c3a28a3427e66fa8dada3b589a77babcc",
-     "assets/vendor/mermaid.min.js"),
+    (
+        "mermaid",
+        "11.12.1",
+        "package/dist/mermaid.min.js",
+        "198b19442f86f0b46a17e56d3abf744c3a28a3427e66fa8dada3b589a77babcc",
+        "assets/vendor/mermaid.min.js",
+    ),
 ]
 
 
@@ -44,11 +48,18 @@ def _fetch(package: str, version: str, member: str, target: Path) -> None:
             f"Install Node.js/npm once (it fetches {package}@{version}), or copy the file to {target}."
         )
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([npm, "pack", f"{package}@{version}", "--silent"], cwd=tmp,
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [npm, "pack", f"{package}@{version}", "--silent"],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0:
-            raise PluginError(f"hooks/vendor_assets.py: `npm pack {package}@{version}` failed:\n"
-                              f"{proc.stderr.strip()[-600:]}")
+            raise PluginError(
+                f"hooks/vendor_assets.py: `npm pack {package}@{version}` failed:\n"
+                f"{proc.stderr.strip()[-600:]}"
+            )
         tarball = Path(tmp) / proc.stdout.strip().splitlines()[-1]
         with tarfile.open(tarball) as archive:
             source = archive.extractfile(member)

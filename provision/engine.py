@@ -24,7 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import registry
-from .system import CACHE, STATE, ProvisionError, apt_install, is_debian_like, is_root, phase, run, say, wait_until
+from .system import (
+    CACHE,
+    STATE,
+    ProvisionError,
+    apt_install,
+    is_debian_like,
+    is_root,
+    phase,
+    run,
+    say,
+    wait_until,
+)
 
 DOCKERD = "dockerd"
 # Everything the provisioning may need from Debian, installed in one go when missing.
@@ -39,7 +50,10 @@ def answers(env: dict[str, str] | None = None, timeout: float = 5) -> bool:
     try:
         proc = subprocess.run(
             ["docker", "version", "--format", "{{.Server.Version}}"],
-            capture_output=True, text=True, timeout=timeout, env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -77,7 +91,9 @@ def ensure_main_engine() -> None:
     with phase(f"start dockerd (log: {log})"):
         subprocess.Popen(
             [DOCKERD, f"--registry-mirror={registry.MIRROR_URL}"],
-            stdout=log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         wait_until(answers, timeout=60, what="dockerd", log=log)
@@ -161,8 +177,12 @@ def _remove_engine_files(index: int) -> None:
         moved = trash / f"{data_dir.name}-{os.getpid()}-{time.monotonic_ns()}"
         data_dir.rename(moved)
         # rm -rf of an image store takes seconds; nobody needs to wait for it
-        subprocess.Popen(["rm", "-rf", str(moved)], start_new_session=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["rm", "-rf", str(moved)],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     subprocess.run(["ip", "link", "delete", f"dcbr{index}"], capture_output=True)
 
 
@@ -224,13 +244,20 @@ def _start(index: int, mirror: bool) -> PrivateEngine:
             args.append(f"--registry-mirror={registry.MIRROR_URL}")
         log = run_dir / "dockerd.log"
         process = subprocess.Popen(
-            args, stdout=log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            args,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         engine = PrivateEngine(index, process)
         try:
-            wait_until(lambda: process.poll() is None and answers(engine.env, timeout=2),
-                       timeout=60, what=f"private dockerd #{index}", log=log)
+            wait_until(
+                lambda: process.poll() is None and answers(engine.env, timeout=2),
+                timeout=60,
+                what=f"private dockerd #{index}",
+                log=log,
+            )
         except BaseException:
             engine.stop()
             raise

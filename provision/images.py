@@ -52,7 +52,10 @@ BASE_IMAGES: dict[str, BaseImage] = {
     image.name: image
     for image in (
         BaseImage(
-            "node", ("nodejs",), ("node", "--version"), ("node",),
+            "node",
+            ("nodejs",),
+            ("node", "--version"),
+            ("node",),
             # as in the official image, so `docker ps` shows the same COMMAND column
             entrypoint="docker-entrypoint.sh",
             npm="npm@10.9.9",  # the newest npm that supports Debian bookworm's Node 18
@@ -96,21 +99,27 @@ def image_exists(ref: str, env: dict[str, str] | None = None) -> bool:
 
 
 def is_standin(ref: str) -> bool:
-    proc = run(["docker", "image", "inspect", "--format",
-                f'{{{{index .Config.Labels "{STANDIN_LABEL}"}}}}', ref], check=False)
+    proc = run(
+        ["docker", "image", "inspect", "--format", f'{{{{index .Config.Labels "{STANDIN_LABEL}"}}}}', ref],
+        check=False,
+    )
     return proc.stdout.strip() == "true"
 
 
 def _debian_mirror() -> str:
     """The Debian mirror apt uses on this host (debootstrap and the images use it too)."""
-    sources = [*Path("/etc/apt/sources.list.d").glob("*.sources"), Path("/etc/apt/sources.list"),
-               *Path("/etc/apt/sources.list.d").glob("*.list")]
+    sources = [
+        *Path("/etc/apt/sources.list.d").glob("*.sources"),
+        Path("/etc/apt/sources.list"),
+        *Path("/etc/apt/sources.list.d").glob("*.list"),
+    ]
     for path in sources:
         if not path.exists():
             continue
         text = path.read_text()
         match = re.search(r"^URIs:\s*(\S+/debian)/?\s*$", text, re.M) or re.search(
-            r"^deb\s+(?:\[[^]]*\]\s+)?(\S+/debian)/?\s", text, re.M)
+            r"^deb\s+(?:\[[^]]*\]\s+)?(\S+/debian)/?\s", text, re.M
+        )
         if match:
             return match.group(1)
     return "http://deb.debian.org/debian"
@@ -135,8 +144,10 @@ def _ensure_rootfs() -> str:
         with phase(f"debootstrap --variant=minbase {suite} from {mirror}"):
             run(["debootstrap", "--variant=minbase", suite, str(rootfs), mirror], timeout=900)
         with phase(f"docker import -> {ref}"):
-            pipe(["tar", "-C", str(rootfs), "-c", "."],
-                 ["docker", "import", "--change", 'CMD ["bash"]', "-", ref])
+            pipe(
+                ["tar", "-C", str(rootfs), "-c", "."],
+                ["docker", "import", "--change", 'CMD ["bash"]', "-", ref],
+            )
     return ref
 
 
@@ -166,19 +177,27 @@ def _build_standin(image: BaseImage) -> None:
         entrypoint = ""
         if image.entrypoint:
             shutil.copy(STANDINS / image.entrypoint, Path(context) / image.entrypoint)
-            entrypoint = (f"COPY {image.entrypoint} /usr/local/bin/\n"
-                          f'ENTRYPOINT ["{image.entrypoint}"]\n')
+            entrypoint = f'COPY {image.entrypoint} /usr/local/bin/\nENTRYPOINT ["{image.entrypoint}"]\n'
         packages, npm = list(image.packages), ""
         if image.npm:
             if _pack_npm(image.npm, Path(context) / "npm.tgz"):
                 npm = NPM_FROM_TARBALL
             else:
                 packages.append("npm")
-        (Path(context) / "Dockerfile").write_text(STANDIN_DOCKERFILE.format(
-            rootfs=rootfs, packages=" ".join(packages), setup=setup, entrypoint=entrypoint, npm=npm,
-            cmd='["' + '", "'.join(image.cmd) + '"]'))
-        with phase(f"build the {image.ref} stand-in (apt-get install {' '.join(packages)}"
-                   f"{', ' + image.npm if npm else ''})"):
+        (Path(context) / "Dockerfile").write_text(
+            STANDIN_DOCKERFILE.format(
+                rootfs=rootfs,
+                packages=" ".join(packages),
+                setup=setup,
+                entrypoint=entrypoint,
+                npm=npm,
+                cmd='["' + '", "'.join(image.cmd) + '"]',
+            )
+        )
+        with phase(
+            f"build the {image.ref} stand-in (apt-get install {' '.join(packages)}"
+            f"{', ' + image.npm if npm else ''})"
+        ):
             run(["docker", "build", "-q", "-t", scratch, context], timeout=900)
     version = run(["docker", "run", "--rm", scratch, *image.version_command]).stdout.strip()
     if image.npm:
@@ -195,8 +214,7 @@ def _build_standin(image: BaseImage) -> None:
         ),
     }
     label_args = [arg for key, value in labels.items() for arg in ("--label", f"{key}={value}")]
-    run(["docker", "build", "-q", "-t", image.ref, *label_args, "-"],
-        input=f"FROM {scratch}\n".encode())
+    run(["docker", "build", "-q", "-t", image.ref, *label_args, "-"], input=f"FROM {scratch}\n".encode())
     run(["docker", "rmi", scratch])
     say(f"{image.ref}: offline stand-in built ({image.version_command[0]} {version})")
 

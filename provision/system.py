@@ -55,9 +55,7 @@ def run(
     )
     if check and proc.returncode != 0:
         tail = ((proc.stdout or "") + (proc.stderr or "")).strip().splitlines()[-15:]
-        raise ProvisionError(
-            f"`{' '.join(args)}` exited with {proc.returncode}:\n    " + "\n    ".join(tail)
-        )
+        raise ProvisionError(f"`{' '.join(args)}` exited with {proc.returncode}:\n    " + "\n    ".join(tail))
     return proc
 
 
@@ -87,8 +85,11 @@ def apt_install(packages: dict[str, str]) -> None:
     are a good part of the cold start.
     """
     global _apt_updated
-    missing = [pkg for pkg, command in packages.items()
-               if shutil.which(command) is None and not Path(command).exists()]
+    missing = [
+        pkg
+        for pkg, command in packages.items()
+        if shutil.which(command) is None and not Path(command).exists()
+    ]
     if not missing:
         return
     if not (is_root() and is_debian_like()):
@@ -121,8 +122,9 @@ def wait_until(predicate, *, timeout: float, what: str, log: Path | None = None)
 def pipe(producer: Sequence[str], consumer: Sequence[str], *, timeout: float = 600) -> str:
     """Run `producer | consumer` without a temporary file; return the consumer's stdout."""
     with subprocess.Popen(list(producer), stdout=subprocess.PIPE) as source:
-        proc = subprocess.run(list(consumer), stdin=source.stdout, capture_output=True,
-                              text=True, timeout=timeout)
+        proc = subprocess.run(
+            list(consumer), stdin=source.stdout, capture_output=True, text=True, timeout=timeout
+        )
         source.stdout.close()  # type: ignore[union-attr]
         source.wait(timeout=timeout)
     if source.returncode or proc.returncode:

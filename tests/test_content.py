@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from docstest.parse import unwrap_containers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,7 +82,9 @@ def test_every_point_of_the_notes_has_a_korean_and_an_english_counterpart(point:
     page, anchor = mapped(point)
     anchors = anchors_by_language(page)
     assert anchor in anchors.get("한국어", set()), f"docs/{page}: no {{ #{anchor} }} in a 한국어 tab"
-    assert f"{anchor}-en" in anchors.get("English", set()), f"docs/{page}: no {{ #{anchor}-en }} in an English tab"
+    assert f"{anchor}-en" in anchors.get("English", set()), (
+        f"docs/{page}: no {{ #{anchor}-en }} in an English tab"
+    )
 
 
 def test_the_seed_map_names_only_points_that_exist() -> None:
@@ -107,14 +108,17 @@ def test_every_page_has_both_languages_in_every_tab_set(path: Path) -> None:
     for line, _, label, set_id in unwrapped.tab_headers:
         sets.setdefault(set_id, []).append((label, line))
     where = path.relative_to(REPO)
-    assert sets, f"{where}: no language tabs (=== \"한국어\" / === \"English\")"
+    assert sets, f'{where}: no language tabs (=== "한국어" / === "English")'
     for tabs in sets.values():
         labels = tuple(label for label, _ in tabs)
         assert labels == LANGUAGES, f"{where}:{tabs[0][1]}: tabs {labels}, expected {LANGUAGES}"
         for index, (label, line) in enumerate(tabs):
             end = tabs[index + 1][1] - 1 if index + 1 < len(tabs) else len(lines)
-            body = [text for text, containers in zip(lines[line:end], unwrapped.containers[line:end], strict=True)
-                    if f"tab:{label}" in containers]
+            body = [
+                text
+                for text, containers in zip(lines[line:end], unwrapped.containers[line:end], strict=True)
+                if f"tab:{label}" in containers
+            ]
             text = " ".join(body).strip()
             assert len(text) > 20, f"{where}:{line}: the {label!r} tab is (nearly) empty"
             if label == "한국어":
@@ -130,20 +134,33 @@ def test_no_dockerfile_is_typed_into_a_page(path: Path) -> None:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         assert not re.match(r"^\s*(FROM|WORKDIR|EXPOSE)\s+[a-z0-9/]", line), (
             f"{path.relative_to(REPO)}:{number}: Dockerfile line typed into the page; "
-            "include it with {{ dockerfile(...) }} instead")
+            "include it with {{ dockerfile(...) }} instead"
+        )
 
 
 def mkdocs_build(config_dir: Path, site: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(site)],
-                          cwd=config_dir, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(site)],
+        cwd=config_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_site_builds_strictly_and_every_anchor_renders(tmp_path: Path) -> None:
     build = mkdocs_build(REPO, tmp_path / "site")
     assert build.returncode == 0, build.stderr[-3000:]
+    for html in (tmp_path / "site").rglob("*.html"):
+        text = re.sub(r"<(pre|code)\b.*?</\1>", "", html.read_text(encoding="utf-8"), flags=re.S)
+        assert not re.search(r"(?<!\{)\{\s*[#:.][\w-][^{}]*\}(?!\})", text), (
+            f"{html.relative_to(tmp_path / 'site')}: an attribute list was printed as text; put a "
+            "paragraph's {{ #id }} on a line of its own"
+        )
     for entry in seed_map().values():
-        html = (tmp_path / "site" / entry["page"].replace(".md", "") / "index.html")
+        html = tmp_path / "site" / entry["page"].replace(".md", "") / "index.html"
         if entry["page"] == "index.md":
             html = tmp_path / "site" / "index.html"
         text = html.read_text(encoding="utf-8")
@@ -162,18 +179,26 @@ def site_copy(tmp_path: Path) -> Path:
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("node_modules"))
         else:
             shutil.copy(source, target)
-    shutil.copytree(REPO / ".cache" / "vendor", tmp_path / ".cache" / "vendor", dirs_exist_ok=True) \
-        if (REPO / ".cache" / "vendor").exists() else None
+    shutil.copytree(REPO / ".cache" / "vendor", tmp_path / ".cache" / "vendor", dirs_exist_ok=True) if (
+        REPO / ".cache" / "vendor"
+    ).exists() else None
     return tmp_path
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    ('{{ dockerfile("goals-app/Dockerfil") }}', "no file 'goals-app/Dockerfil'"),
-    ('{{ dockerfile("goals-app/Dockerfile", show=["FROM", "ADD"]) }}', "has no instruction or line 'ADD'"),
-    ('{{ include_file("goals-app/server.js", section="nope") }}', "has no section 'nope'"),
-])
-def test_an_unknown_file_or_section_fails_the_build_naming_page_and_line(site_copy: Path, call: str,
-                                                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ('{{ dockerfile("goals-app/Dockerfil") }}', "no file 'goals-app/Dockerfil'"),
+        (
+            '{{ dockerfile("goals-app/Dockerfile", show=["FROM", "ADD"]) }}',
+            "has no instruction or line 'ADD'",
+        ),
+        ('{{ include_file("goals-app/server.js", section="nope") }}', "has no section 'nope'"),
+    ],
+)
+def test_an_unknown_file_or_section_fails_the_build_naming_page_and_line(
+    site_copy: Path, call: str, message: str
+) -> None:
     page = site_copy / "docs" / "glossary.md"
     page.write_text("---\nrender_macros: true\n---\n\n# Broken\n\n" + call + "\n", encoding="utf-8")
     build = mkdocs_build(site_copy, site_copy / "site")

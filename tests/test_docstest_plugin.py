@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from docstest import docker_scope
 
 pytest_plugins = ["pytester"]
@@ -26,12 +25,43 @@ REPO = Path(__file__).resolve().parent.parent
 INI = "[pytest]\naddopts = -p docstest -p no:cacheprovider\ndocstest_roots = .\n"
 
 
+@pytest.fixture(scope="session")
+def shared_engine() -> docker_scope.WorkerEngine | None:
+    """One private engine for all the pytest runs below (each would otherwise start its own)."""
+    if not docker_scope.can_isolate():
+        return None
+    return docker_scope.worker_engine()
+
+
 @pytest.fixture
-def site(pytester: pytest.Pytester) -> pytest.Pytester:
-    """A folder with the fixture pages, configured to treat its .md files as tests."""
+def site(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_engine: docker_scope.WorkerEngine | None,
+) -> pytest.Pytester:
+    """A folder with the fixture pages, configured to treat its .md files as tests.
+
+    Runs are real `pytest` processes (runpytest_subprocess), as a maintainer starts them.
+    """
     pytester.makeini(INI)
     shutil.copytree(FIXTURES, pytester.path, dirs_exist_ok=True)
+    monkeypatch.setenv("PYTHONPATH", f"{REPO / 'tests'}:{REPO}")
+    if shared_engine is not None:
+        monkeypatch.setenv("DOCSTEST_WORKER_ENGINE", shared_engine.env["DOCKER_HOST"])
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     return pytester
+
+
+def pytest_env(*, own_engine: bool) -> dict[str, str]:
+    """Environment for a pytest process started by hand; `own_engine` makes it start its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    if own_engine:
+        env.pop("DOCSTEST_WORKER_ENGINE", None)
+    return {**env, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(*args, timeout=600)
 
 
 def page(pytester: pytest.Pytester, text: str, name: str = "page.md") -> Path:
@@ -48,7 +78,7 @@ def assert_no_plugin_frames(output: str) -> None:
 
 
 def test_blocks_in_tabs_admonitions_details_and_attribute_fences_are_collected(site: pytest.Pytester) -> None:
-    result = site.runpytest("--collect-only", "-q", "containers.md")
+    result = run(site, "--collect-only", "-q", "containers.md")
     ids = [line for line in result.outlines if line.startswith("containers.md::")]
     assert ids == [
         "containers.md::language-parity",
@@ -61,39 +91,48 @@ def test_blocks_in_tabs_admonitions_details_and_attribute_fences_are_collected(s
 
 
 def test_malformed_directive_is_a_collection_error_naming_file_and_line(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         # Typo
 
         <!-- docstest: timout=5 -->
         ```console
         $ true
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*page.md:3: unknown docstest directive 'timout'*", "*known directives:*"])
     assert_no_plugin_frames(result.stdout.str())
 
 
 def test_directive_without_a_code_block_is_an_error(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         <!-- docstest: timeout=5 -->
 
         Just a paragraph.
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*page.md:1: docstest directive not followed by a code block*"])
 
 
 def test_output_before_any_command_is_an_error(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         ```console
         hello
         $ echo hello
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.stdout.fnmatch_lines(["*page.md:2: output before the first command of a console block*"])
 
 
@@ -102,22 +141,24 @@ def test_output_before_any_command_is_an_error(site: pytest.Pytester) -> None:
 
 def test_one_shell_per_page_in_a_temporary_copy(site: pytest.Pytester) -> None:
     original = (site.path / "app" / "data.txt").read_text()
-    result = site.runpytest("containers.md", "-v")
+    result = run(site, "containers.md", "-v")
     result.assert_outcomes(passed=6)
     assert (site.path / "app" / "data.txt").read_text() == original  # the checkout is never changed
 
 
 def test_wildcards_regex_lines_redactions_and_exit_status(site: pytest.Pytester) -> None:
-    site.runpytest("matching.md").assert_outcomes(passed=3)
+    run(site, "matching.md").assert_outcomes(passed=3)
 
 
 def test_selecting_one_block_runs_the_blocks_before_it(site: pytest.Pytester) -> None:
-    result = site.runpytest("containers.md", "-k", "line-21")
+    result = run(site, "containers.md", "-k", "line-21")
     result.assert_outcomes(passed=1, deselected=5)
 
 
 def test_wrong_output_reports_page_line_command_and_diff(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         # Wrong output
 
         ```console
@@ -125,34 +166,47 @@ def test_wrong_output_reports_page_line_command_and_diff(site: pytest.Pytester) 
         one
         three
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "page.md:4: output differs from the page",
-        "    $ printf 'one\\ntwo\\n'",
-        "*expected (-) vs actual (+)*",
-        "*-three",
-        "*+two",
-        "*hint: accept the real output: pytest --update-docs page.md",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "page.md:4: output differs from the page",
+            "    $ printf 'one\\ntwo\\n'",
+            "*expected (-) vs actual (+)*",
+            "*-three",
+            "*+two",
+            "*hint: accept the real output: pytest --update-docs page.md",
+        ]
+    )
     assert_no_plugin_frames(result.stdout.str())
 
 
 def test_wrong_exit_status_is_reported_with_output(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         ```console
         $ ls /no/such/place
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["page.md:2: exit status 2, expected 0", "*No such file or directory*",
-                                 "*<!-- docstest: status=2 -->*"])
+    result.stdout.fnmatch_lines(
+        [
+            "page.md:2: exit status 2, expected 0",
+            "*No such file or directory*",
+            "*<!-- docstest: status=2 -->*",
+        ]
+    )
 
 
 def test_a_command_past_its_timeout_is_interrupted_and_reported(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         <!-- docstest: timeout=1 -->
         ```console
         $ echo started; sleep 30
@@ -163,17 +217,25 @@ def test_a_command_past_its_timeout_is_interrupted_and_reported(site: pytest.Pyt
         $ echo never run
         never run
         ```
-        """)
+        """,
+    )
     started = time.monotonic()
-    result = site.runpytest("page.md")
+    result = run(site, "page.md")
     assert time.monotonic() - started < 15
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["page.md:3: timed out after 1 s (interrupted with Ctrl+C)", "*started*",
-                                 "page.md:7: not run, because the block at page.md:2 failed before it*"])
+    result.stdout.fnmatch_lines(
+        [
+            "page.md:3: timed out after 1 s (interrupted with Ctrl+C)",
+            "*started*",
+            "page.md:7: not run, because the block at page.md:2 failed before it*",
+        ]
+    )
 
 
 def test_expect_timeout_passes_for_a_command_that_never_finishes(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         <!-- docstest: expect=timeout timeout=2 -->
         ```console
         $ echo waiting forever; sleep 600
@@ -185,14 +247,19 @@ def test_expect_timeout_passes_for_a_command_that_never_finishes(site: pytest.Py
         $ echo done at once
         done at once
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["page.md:9: expected to still be running after 5 s, but it exited with status 0"])
+    result.stdout.fnmatch_lines(
+        ["page.md:9: expected to still be running after 5 s, but it exited with status 0"]
+    )
 
 
 def test_background_server_with_http_probe_port_mapping_and_log(site: pytest.Pytester) -> None:
-    page(site, f"""
+    page(
+        site,
+        f"""
         <!-- docstest: background ready=http://localhost:8765/ -->
         ```console
         $ {sys.executable} -u -m http.server 8765 --bind 127.0.0.1
@@ -203,37 +270,57 @@ def test_background_server_with_http_probe_port_mapping_and_log(site: pytest.Pyt
         $ curl -s -o /dev/null -w '%{{http_code}}\\n' localhost:8765/
         200
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(passed=2)
 
 
+SERVE_ON_PORT_ENV = (
+    "import os, socket; port = int(os.environ['PORT']); "
+    "s = socket.create_server(('127.0.0.1', port)); print('up on', port); s.accept()"
+)
+
+
 def test_tcp_probe_follows_the_page_port_to_the_real_one(site: pytest.Pytester) -> None:
-    page(site, f"""
+    page(
+        site,
+        f"""
         <!-- docstest: background ready=tcp:3000 ready-timeout=20 -->
         ```console
-        $ PORT=3000 {sys.executable} -u -c "import os, socket; s = socket.create_server(('127.0.0.1', int(os.environ['PORT']))); print('up on', os.environ['PORT']); s.accept()"
+        $ PORT=3000 {sys.executable} -u -c "{SERVE_ON_PORT_ENV}"
         up on 3000
         ```
-        """)
-    site.runpytest("page.md").assert_outcomes(passed=1)
+        """,
+    )
+    run(site, "page.md").assert_outcomes(passed=1)
 
 
 def test_probe_that_never_gets_ready_fails_with_the_log_tail(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         <!-- docstest: background ready=tcp:8766 ready-timeout=2 -->
         ```console
         $ echo "listening soon"; sleep 60
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["page.md:3: background command never became ready (tcp:8766): not ready after 2 s",
-                                 "*its log (last lines):*", "*listening soon*"])
+    result.stdout.fnmatch_lines(
+        [
+            "page.md:3: background command never became ready (tcp:8766): not ready after 2 s",
+            "*its log (last lines):*",
+            "*listening soon*",
+        ]
+    )
 
 
 def test_captured_value_replaces_the_page_value_in_later_commands(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         <!-- docstest: capture='^id: ([0-9a-f]{12})$' -->
         ```console
         $ id=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \\n'); echo "id: $id"
@@ -244,12 +331,15 @@ def test_captured_value_replaces_the_page_value_in_later_commands(site: pytest.P
         $ test "4b5e3c2a1f0d" = "$id" && echo "4b5e3c2a1f0d is the real id"
         4b5e3c2a1f0d is the real id
         ```
-        """)
-    site.runpytest("page.md").assert_outcomes(passed=2)
+        """,
+    )
+    run(site, "page.md").assert_outcomes(passed=2)
 
 
 def test_language_tabs_that_disagree_about_a_command_fail(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         === "한국어"
 
             ```console
@@ -263,16 +353,21 @@ def test_language_tabs_that_disagree_about_a_command_fail(site: pytest.Pytester)
             $ echo hello
             hello
             ```
-        """)
-    result = site.runpytest("page.md", "-k", "parity")
+        """,
+    )
+    result = run(site, "page.md", "-k", "parity")
     result.assert_outcomes(failed=1, deselected=1)  # the English copy of a command is not run twice
-    assert ("page.md:8: the 'English' tab shows ['$ echo hello\\nhello'], but the '한국어' tab (line 1) "
-            "shows ['$ echo 안녕\\n안녕']" in result.stdout.str())
+    assert (
+        "page.md:8: the 'English' tab shows ['$ echo hello\\nhello'], but the '한국어' tab (line 1) "
+        "shows ['$ echo 안녕\\n안녕']" in result.stdout.str()
+    )
 
 
 def test_language_tabs_must_agree_on_expected_output_too(site: pytest.Pytester) -> None:
     """Only the first language's copy runs, so a stale copy in another tab would never be checked."""
-    page(site, """
+    page(
+        site,
+        """
         === "한국어"
 
             ```console
@@ -286,14 +381,17 @@ def test_language_tabs_must_agree_on_expected_output_too(site: pytest.Pytester) 
             $ echo hello
             this output is never checked
             ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(["page.md:8: the 'English' tab shows*this output is never checked*"])
 
 
 def test_python_blocks_run_through_pytest_examples(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         ```py
         print(6 * 7)
         #> 42
@@ -303,14 +401,17 @@ def test_python_blocks_run_through_pytest_examples(site: pytest.Pytester) -> Non
         print(6 * 7)
         #> 41
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*page.md:6*"])
 
 
 def test_update_mode_rewrites_failing_output_and_is_idempotent(site: pytest.Pytester) -> None:
-    path = page(site, """
+    path = page(
+        site,
+        """
         === "한국어"
 
             ```console
@@ -319,35 +420,43 @@ def test_update_mode_rewrites_failing_output_and_is_idempotent(site: pytest.Pyte
             ...
             footer v1
             ```
-        """)
-    site.runpytest("page.md").assert_outcomes(failed=1, passed=1)
-    site.runpytest("page.md", "--update-docs").assert_outcomes(passed=2)
+        """,
+    )
+    run(site, "page.md").assert_outcomes(failed=1, passed=1)
+    run(site, "page.md", "--update-docs").assert_outcomes(passed=2)
     once = path.read_text()
     assert "    header\n    ...\n    footer v2\n" in once  # the wildcard stays, indentation kept
-    site.runpytest("page.md", "--update-docs").assert_outcomes(passed=2)
+    run(site, "page.md", "--update-docs").assert_outcomes(passed=2)
     assert path.read_text() == once
-    site.runpytest("page.md").assert_outcomes(passed=2)
+    run(site, "page.md").assert_outcomes(passed=2)
 
 
-def test_no_engine_fails_under_ci_and_skips_elsewhere(site: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    page(site, """
+def test_no_engine_fails_under_ci_and_skips_elsewhere(
+    site: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page(
+        site,
+        """
         ```console
         $ docker ps
         ```
-        """)
+        """,
+    )
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
     monkeypatch.setenv("CI", "true")
-    result = site.runpytest("page.md")
+    result = run(site, "page.md")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*CI=true but no Docker engine answers*"])
     monkeypatch.setenv("CI", "false")
-    result = site.runpytest("page.md", "-rs")
+    result = run(site, "page.md", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*no Docker engine answers (run `make images`*"])
 
 
 def test_interactive_local_program_echoes_what_is_typed(site: pytest.Pytester) -> None:
-    page(site, f"""
+    page(
+        site,
+        f"""
         <!-- docstest: interactive prompt='>>> ' timeout=30 -->
         ```console
         $ {sys.executable} -q
@@ -355,12 +464,15 @@ def test_interactive_local_program_echoes_what_is_typed(site: pytest.Pytester) -
         42
         >>> ^D
         ```
-        """)
-    site.runpytest("page.md").assert_outcomes(passed=1)
+        """,
+    )
+    run(site, "page.md").assert_outcomes(passed=1)
 
 
 def test_plain_dash_n_keeps_each_page_on_one_worker(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         ```console
         $ echo one >> "$DOCSTEST_REPO/runs.log"
         ```
@@ -372,10 +484,17 @@ def test_plain_dash_n_keeps_each_page_on_one_worker(site: pytest.Pytester) -> No
         ```console
         $ echo three >> "$DOCSTEST_REPO/runs.log"
         ```
-        """)
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "page.md"], cwd=site.path, env=env,
-                          capture_output=True, text=True, timeout=300)
+        """,
+    )
+    env = pytest_env(own_engine=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "page.md"],
+        cwd=site.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (site.path / "runs.log").read_text().split() == ["one", "two", "three"]
 
@@ -384,17 +503,20 @@ def test_plain_dash_n_keeps_each_page_on_one_worker(site: pytest.Pytester) -> No
 
 
 @pytest.mark.docker
-def test_docker_page_runs_and_leaves_nothing_behind(site: pytest.Pytester) -> None:
-    result = site.runpytest("docker.md", "-v")
+def test_docker_page_runs_and_leaves_nothing_behind(
+    site: pytest.Pytester, shared_engine: docker_scope.WorkerEngine | None
+) -> None:
+    result = run(site, "docker.md", "-v")
     result.assert_outcomes(passed=6)
-    worker = docker_scope.worker_engine()
-    leftover = docker_scope.Inventory.take(worker.engine.env)
-    assert leftover == worker.baseline
+    assert shared_engine is not None
+    assert docker_scope.Inventory.take(shared_engine.env) == shared_engine.baseline
 
 
 @pytest.mark.docker
 def test_interactive_transcript_that_differs_shows_the_terminal_diff(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         ```console
         $ docker run -it node
         Welcome to Node.js v18.20.4.
@@ -405,8 +527,9 @@ def test_interactive_transcript_that_differs_shows_the_terminal_diff(site: pytes
         (To exit, press Ctrl+C again or Ctrl+D or type .exit)
         > ^C
         ```
-        """)
-    result = site.runpytest("page.md")
+        """,
+    )
+    result = run(site, "page.md")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["page.md:2: the terminal shows something else than the page", "*-3", "*+2"])
 
@@ -414,27 +537,40 @@ def test_interactive_transcript_that_differs_shows_the_terminal_diff(site: pytes
 @pytest.mark.docker
 def test_pages_run_in_parallel_without_colliding(site: pytest.Pytester) -> None:
     for name in ("one.md", "two.md"):
-        page(site, """
+        page(
+            site,
+            """
             <!-- docstest: background ready=http://localhost:3000/ -->
             ```console
-            $ docker run -p 3000:80 --name web node -e "require('http').createServer((q, r) => r.end('ok\\\\n')).listen(80)"
+            $ docker run -p 3000:80 --name web node -e \\
+                "require('http').createServer((q, r) => r.end('ok\\\\n')).listen(80)"
             ```
 
             ```console
             $ curl -s localhost:3000
             ok
             ```
-            """, name)
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "one.md", "two.md"],
-                          cwd=site.path, env=env, capture_output=True, text=True, timeout=600)
+            """,
+            name,
+        )
+    env = pytest_env(own_engine=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "one.md", "two.md"],
+        cwd=site.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "4 passed" in proc.stdout
 
 
 @pytest.mark.docker
 def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytester) -> None:
-    page(site, """
+    page(
+        site,
+        """
         ```console
         $ docker run -d node -e "setInterval(() => {}, 1000)"
         ...
@@ -443,12 +579,20 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
         ```console
         $ touch started && sleep 120
         ```
-        """)
+        """,
+    )
     before = docker_scope.Inventory.take(dict(os.environ))
     ours = set(Path("/run/docker-course").glob("e*"))  # this test process's own engine, if any
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", "page.md"], cwd=site.path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    env = pytest_env(own_engine=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "page.md"],
+        cwd=site.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not list(Path("/tmp").glob("docstest-*/work/started")):
         time.sleep(0.5)

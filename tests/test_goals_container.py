@@ -71,8 +71,13 @@ def container(image: str) -> Iterator[Container]:
 
 
 def test_image_is_configured_as_in_lecture_22(image: str) -> None:
-    config = docker("image", "inspect", "--format",
-                    "{{.Config.WorkingDir}}|{{json .Config.Cmd}}|{{json .Config.ExposedPorts}}", image)
+    config = docker(
+        "image",
+        "inspect",
+        "--format",
+        "{{.Config.WorkingDir}}|{{json .Config.Cmd}}|{{json .Config.ExposedPorts}}",
+        image,
+    )
     assert config == '/app|["node","server.js"]|{"80/tcp":{}}'
 
 
@@ -80,8 +85,14 @@ def test_image_has_no_host_node_modules_or_git(image: str) -> None:
     listing = docker("run", "--rm", image, "ls", "-a", "/app")
     assert "server.js" in listing and "package.json" in listing
     # node_modules exists, but was made by `RUN npm install` inside the image:
-    owner = docker("run", "--rm", image, "node", "-e",
-                   "console.log(require('/app/node_modules/express/package.json').name)")
+    owner = docker(
+        "run",
+        "--rm",
+        image,
+        "node",
+        "-e",
+        "console.log(require('/app/node_modules/express/package.json').name)",
+    )
     assert owner == "express"
 
 

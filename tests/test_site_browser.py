@@ -7,7 +7,6 @@ Korean search that finds Korean words.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import os
@@ -38,8 +37,14 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site built with --strict and served on a free loopback port."""
     site = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run([str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-q", "-d", str(site)],
-                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-q", "-d", str(site)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -59,8 +64,14 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
             yield launched
@@ -83,7 +94,8 @@ LECTURE_20 = "/lectures/20-external-images/"
 
 def visible_tab_bars(page: object) -> int:
     return page.evaluate(  # type: ignore[attr-defined]
-        "[...document.querySelectorAll('.tabbed-labels')].filter(e => e.offsetParent !== null).length")
+        "[...document.querySelectorAll('.tabbed-labels')].filter(e => e.offsetParent !== null).length"
+    )
 
 
 def test_one_language_switch_per_page_and_the_choice_is_remembered(page: object, site_url: str) -> None:
@@ -115,7 +127,8 @@ def test_diagrams_render_from_the_site_itself(page: object, site_url: str) -> No
     page.goto(site_url + "/lectures/19-images-and-containers/")  # type: ignore[attr-defined]
     # Material replaces <pre class="mermaid"> with a <div> holding the SVG in a closed shadow root.
     page.wait_for_function(  # type: ignore[attr-defined]
-        "[...document.querySelectorAll('div.mermaid')].some(e => e.offsetHeight > 100)", timeout=15_000)
+        "[...document.querySelectorAll('div.mermaid')].some(e => e.offsetHeight > 100)", timeout=15_000
+    )
     foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith("data:")]
     assert foreign == [], f"third-party requests: {foreign}"
 
@@ -134,14 +147,29 @@ def test_copy_button_copies_commands_only(page: object, site_url: str) -> None:
     assert copied.strip() == "docker run node"
 
 
-@pytest.mark.parametrize(("query", "expected"), [("격리", "20-external-images"), ("isolated", "20-external-images"),
-                                                 ("블루프린트", "19-images-and-containers")])
-def test_search_finds_korean_and_english_words(page: object, site_url: str, query: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("격리", "20-external-images"),
+        ("isolated", "20-external-images"),
+        ("블루프린트", "19-images-and-containers"),
+    ],
+)
+def test_search_finds_korean_and_english_words(
+    page: object, site_url: str, query: str, expected: str
+) -> None:
     page.goto(site_url + "/")  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     page.locator(".md-search__input").fill(query)  # type: ignore[attr-defined]
-    with contextlib.suppress(Exception):
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)  # type: ignore[attr-defined]
-    links = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
-    assert any(expected in link for link in links), f"{query!r} found {links}"
+    # The index loads in a web worker (lunr with the Korean pipeline): give it time on a busy machine.
+    found = (
+        "expected => [...document.querySelectorAll('.md-search-result__item a')]"
+        ".some(a => a.getAttribute('href').includes(expected))"
+    )
+    try:
+        page.wait_for_function(found, arg=expected, timeout=30_000)  # type: ignore[attr-defined]
+    except Exception:
+        links = page.eval_on_selector_all(  # type: ignore[attr-defined]
+            ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        pytest.fail(f"searching {query!r} did not find {expected} within 30 s; results: {links}")

@@ -52,8 +52,12 @@ class Inventory:
 def remove_all_but(env: dict[str, str], keep: Inventory) -> Inventory:
     """Remove every container, image, custom network and volume not in `keep`; return what was removed."""
     now = Inventory.take(env)
-    gone = Inventory(now.containers - keep.containers, now.images - keep.images,
-                     now.networks - keep.networks, now.volumes - keep.volumes)
+    gone = Inventory(
+        now.containers - keep.containers,
+        now.images - keep.images,
+        now.networks - keep.networks,
+        now.volumes - keep.volumes,
+    )
     if gone.containers:
         docker(env, "rm", "-f", "-v", *gone.containers, check=False, timeout=120)
     if gone.images:
@@ -79,7 +83,7 @@ class PrivateScope(Scope):
 
     def __init__(self, worker: WorkerEngine) -> None:
         self.worker = worker
-        self.env = worker.engine.env
+        self.env = worker.env
         worker.ensure_base_images()
 
     def finish(self) -> None:
@@ -125,44 +129,50 @@ atexit.register(_stop_all)  # also after Ctrl+C: nothing of a run stays behind
 
 
 class WorkerEngine:
-    """This test process's private engine, started on first use, holding the base images."""
+    """This test process's private engine, started on first use, holding the base images.
 
-    def __init__(self) -> None:
-        registry.ensure_running()
-        self.engine = engine.start_private_engine(mirror=True)
-        _running.append(self.engine)
+    With DOCSTEST_WORKER_ENGINE set (a DOCKER_HOST value), that engine is adopted instead:
+    the plugin's own tests run many short pytest processes on one engine they own.
+    """
+
+    def __init__(self, adopt: str | None = None) -> None:
+        self.engine: engine.PrivateEngine | None = None
+        if adopt:
+            self.env = {**os.environ, "DOCKER_HOST": adopt}
+        else:
+            registry.ensure_running()
+            self.engine = engine.start_private_engine(mirror=True)
+            _running.append(self.engine)
+            self.env = self.engine.env
         self.baseline = Inventory()
         self.ensure_base_images()
 
     def ensure_base_images(self) -> None:
-        env = self.engine.env
         for image in images.BASE_IMAGES.values():
-            if not image.default or images.image_exists(image.ref, env=env):
+            if not image.default or images.image_exists(image.ref, env=self.env):
                 continue
             if not registry.has_image(image.repository, image.tag):
                 raise ProvisionError(
-                    f"the local registry does not serve {image.ref}; run `make images` first")
-            docker(env, "pull", "-q", image.ref, timeout=600)
-        self.baseline = Inventory.take(env)
+                    f"the local registry does not serve {image.ref}; run `make images` first"
+                )
+            docker(self.env, "pull", "-q", image.ref, timeout=600)
+        self.baseline = Inventory.take(self.env)
 
     def stop(self) -> None:
-        self.engine.stop()
-        with contextlib.suppress(ValueError):
-            _running.remove(self.engine)
+        if self.engine is not None:
+            self.engine.stop()
+            with contextlib.suppress(ValueError):
+                _running.remove(self.engine)
 
 
 _worker: WorkerEngine | None = None
 
 
 def worker_engine() -> WorkerEngine:
-    """This process's worker engine: started on first use, stopped when the process exits.
-
-    One per process rather than per pytest session, so the plugin's own tests (which run
-    pytest inside pytest) do not start an engine for every inner run.
-    """
+    """This process's worker engine: started on first use, stopped when the process exits."""
     global _worker
     if _worker is None:
-        _worker = WorkerEngine()
+        _worker = WorkerEngine(adopt=os.environ.get("DOCSTEST_WORKER_ENGINE"))
     return _worker
 
 

@@ -133,7 +133,9 @@ class Comparison:
     actual: list[str]  # normalised
 
     def diff(self) -> str:
-        lines = difflib.unified_diff(self.expected, self.actual, "expected (page)", "actual", lineterm="", n=3)
+        lines = difflib.unified_diff(
+            self.expected, self.actual, "expected (page)", "actual", lineterm="", n=3
+        )
         return "\n".join(lines)
 
 
@@ -184,8 +186,10 @@ def updated_expectation(expected: list[str], actual: list[str], extra: Iterable[
     absorbing = False
     while i < n or j < m:
         preference = {"keep": 0, "substitute": 1, "absorb": 2, "drop": 3, "emit": 4}
-        _, move = min(((score, name) for score, name in moves(i, j) if score == best[i][j]),
-                      key=lambda option: preference[option[1]])
+        _, move = min(
+            ((score, name) for score, name in moves(i, j) if score == best[i][j]),
+            key=lambda option: preference[option[1]],
+        )
         if move == "keep":
             result.append(expected[i])
             i, j = i + 1, j + 1

@@ -68,7 +68,7 @@ def unwrap_containers(source: str) -> Unwrapped:
         width = len(line) - len(line.lstrip(" "))
         if fence is None:
             while stack and width < stack[-1][0]:
-                indent, name = stack.pop()
+                _, name = stack.pop()
                 if name.startswith("tab:"):
                     last_tab_end = (len(stack), number)
         base = stack[-1][0] if stack else 0
@@ -85,8 +85,11 @@ def unwrap_containers(source: str) -> Unwrapped:
                 depth = len(stack)
                 # A tab right after another tab's body at the same depth continues its set
                 # (as pymdownx.tabbed renders it), unless written `===!`.
-                continues = (kind != "===!" and last_tab_end[0] == depth
-                             and _only_blank_between(out, last_tab_end[1], number))
+                continues = (
+                    kind != "===!"
+                    and last_tab_end[0] == depth
+                    and _only_blank_between(out, last_tab_end[1], number)
+                )
                 if not continues:
                     set_id += 1
                 tab_headers.append((number, depth, label, set_id))
@@ -105,7 +108,7 @@ def unwrap_containers(source: str) -> Unwrapped:
 
 
 def _only_blank_between(out: list[str], start: int, end: int) -> bool:
-    return start > 0 and all(not line.strip() for line in out[start - 1:end - 1])
+    return start > 0 and all(not line.strip() for line in out[start - 1 : end - 1])
 
 
 def parse_directives(body: str, path: Path, line: int, base: Directives | None = None) -> Directives:
@@ -114,13 +117,19 @@ def parse_directives(body: str, path: Path, line: int, base: Directives | None =
     try:
         words = shlex.split(body, comments=False)
     except ValueError as error:
-        raise PageError(path, line, f"cannot read the docstest directive: {error}",
-                        "quote values with spaces: capture='Successfully built (\\w+)'") from None
+        raise PageError(
+            path,
+            line,
+            f"cannot read the docstest directive: {error}",
+            "quote values with spaces: capture='Successfully built (\\w+)'",
+        ) from None
     for word in words:
         key, has_value, value = word.partition("=")
         if key not in DIRECTIVE_KEYS:
             known = "\n    ".join(f"{k}: {v}" for k, v in DIRECTIVE_KEYS.items())
-            raise PageError(path, line, f"unknown docstest directive {key!r}", f"known directives:\n    {known}")
+            raise PageError(
+                path, line, f"unknown docstest directive {key!r}", f"known directives:\n    {known}"
+            )
         try:
             _apply(directives, key, value if has_value else None)
         except (ValueError, re.error) as error:
@@ -178,7 +187,7 @@ def parse_fence_info(info: str, path: Path, line: int) -> tuple[str, str]:
     except ValueError as error:
         raise PageError(path, line, f"cannot read fence attributes {info!r}: {error}") from None
     lang = next((w[1:] for w in words if w.startswith(".")), "")
-    directive_words = [w[len("docstest-"):] for w in words if w.startswith("docstest-")]
+    directive_words = [w[len("docstest-") :] for w in words if w.startswith("docstest-")]
     return lang, " ".join(shlex.quote(w) for w in directive_words)
 
 
@@ -188,7 +197,11 @@ def is_interactive_command(command: str) -> bool:
         words = shlex.split(command.splitlines()[0].rstrip("\\"))
     except ValueError:
         return False
-    if len(words) < 2 or words[0] != "docker" or words[1] not in {"run", "exec", "start", "attach", "container"}:
+    if (
+        len(words) < 2
+        or words[0] != "docker"
+        or words[1] not in {"run", "exec", "start", "attach", "container"}
+    ):
         return False
     flags = "".join(w[1:] for w in words if re.fullmatch(r"-[a-zA-Z]+", w))
     long = {w for w in words if w.startswith("--")}
@@ -213,8 +226,12 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
                 text += "\n" + (follow[2:] if follow.startswith("> ") else follow)
             commands.append(Command(text=text, line=number))
         elif not commands:
-            raise PageError(block.path, number, "output before the first command of a console block",
-                            "start each command with '$ ' (dollar and space)")
+            raise PageError(
+                block.path,
+                number,
+                "output before the first command of a console block",
+                "start each command with '$ ' (dollar and space)",
+            )
         else:
             commands[-1].output.append(OutputLine(raw, number))
         index += 1
@@ -225,12 +242,16 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
             prompt = block.directives.prompt
             for out in command.output:
                 if out.text.startswith(prompt) or out.text == prompt.rstrip():
-                    command.steps.append(Step("input", out.text[len(prompt):], out.line))
+                    command.steps.append(Step("input", out.text[len(prompt) :], out.line))
                 else:
                     command.steps.append(Step("output", out.text, out.line))
     if block.directives.background and len(commands) != 1:
-        raise PageError(block.path, block.line, "a background block holds exactly one command",
-                        "put the server command alone in its block")
+        raise PageError(
+            block.path,
+            block.line,
+            "a background block holds exactly one command",
+            "put the server command alone in its block",
+        )
     return commands
 
 
@@ -254,9 +275,19 @@ def parse_page(path: Path, display: str | None = None) -> Page:
         if token.type == "html_block":
             content = token.content.strip()
             if hidden := HIDDEN.match(content):
-                blocks.append(Block(shown, first, hidden["kind"], hidden["body"], unwrapped.indents[first - 1],
-                                    Directives(), [Command(hidden["body"].strip(), first + 1)],
-                                    end_line=token.map[1], containers=unwrapped.containers[first - 1]))
+                blocks.append(
+                    Block(
+                        shown,
+                        first,
+                        hidden["kind"],
+                        hidden["body"],
+                        unwrapped.indents[first - 1],
+                        Directives(),
+                        [Command(hidden["body"].strip(), first + 1)],
+                        end_line=token.map[1],
+                        containers=unwrapped.containers[first - 1],
+                    )
+                )
                 continue
             if directive := DIRECTIVE.match(content):
                 if pending:
@@ -264,14 +295,22 @@ def parse_page(path: Path, display: str | None = None) -> Page:
                 pending = (parse_directives(directive["body"], shown, first), first)
                 continue
             if content.startswith("<!--") and "docstest" in content.split("\n")[0]:
-                raise PageError(shown, first, "malformed docstest comment",
-                                "write <!-- docstest: key=value --> before a fence, "
-                                "or <!-- docstest:setup (newline) commands (newline) -->")
+                raise PageError(
+                    shown,
+                    first,
+                    "malformed docstest comment",
+                    "write <!-- docstest: key=value --> before a fence, "
+                    "or <!-- docstest:setup (newline) commands (newline) -->",
+                )
             continue
         if token.type != "fence":
             if pending and token.type not in ("paragraph_close", "inline"):
-                raise PageError(shown, pending[1], "docstest directive not followed by a code block",
-                                "put the comment right above the ``` fence it is for")
+                raise PageError(
+                    shown,
+                    pending[1],
+                    "docstest directive not followed by a code block",
+                    "put the comment right above the ``` fence it is for",
+                )
             continue
         lang, attr_words = parse_fence_info(token.info, shown, first)
         directives = pending[0] if pending else Directives()
@@ -284,8 +323,17 @@ def parse_page(path: Path, display: str | None = None) -> Page:
             kind = "python"
         else:
             continue
-        block = Block(shown, first, kind, token.content, unwrapped.indents[first - 1], directives,
-                      end_line=token.map[1], containers=unwrapped.containers[first - 1], fence_info=token.info)
+        block = Block(
+            shown,
+            first,
+            kind,
+            token.content,
+            unwrapped.indents[first - 1],
+            directives,
+            end_line=token.map[1],
+            containers=unwrapped.containers[first - 1],
+            fence_info=token.info,
+        )
         if kind == "console":
             block.commands = parse_transcript(block, first + 1)
             if not block.commands:
@@ -323,8 +371,13 @@ def _page_options(text: str, path: Path) -> PageOptions:
 def _tab_sets(unwrapped: Unwrapped, blocks: list[Block]) -> list[list[tuple[str, int, list[Block]]]]:
     sets: dict[int, list[tuple[str, int, list[Block]]]] = {}
     for line, depth, label, set_id in unwrapped.tab_headers:
-        inside = [b for b in blocks if len(b.containers) > depth and b.containers[depth] == f"tab:{label}"
-                  and _belongs(unwrapped, b.line, line)]
+        inside = [
+            b
+            for b in blocks
+            if len(b.containers) > depth
+            and b.containers[depth] == f"tab:{label}"
+            and _belongs(unwrapped, b.line, line)
+        ]
         sets.setdefault(set_id, []).append((label, line, inside))
     return list(sets.values())
 

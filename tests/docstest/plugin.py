@@ -24,13 +24,22 @@ from .parse import parse_page
 from .runner import BlockFailure, PageRun, isolation_available, needs_docker
 from .update import apply_updates
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("docstest", "executable course pages (docs-as-tests)")
-    group.addoption("--update-docs", action="store_true", default=False,
-                    help="write the real output of failing commands back into the pages")
+    group.addoption(
+        "--update-docs",
+        action="store_true",
+        default=False,
+        help="write the real output of failing commands back into the pages",
+    )
     parser.addini("docstest_roots", "folders whose .md pages are tests", type="args", default=["docs"])
-    parser.addini("docstest_languages", "labels of the language tabs that must agree on commands",
-                  type="args", default=["한국어", "English"])
+    parser.addini(
+        "docstest_languages",
+        "labels of the language tabs that must agree on commands",
+        type="args",
+        default=["한국어", "English"],
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -88,14 +97,22 @@ class DocPage(pytest.File):
                     try:
                         worker = worker_engine()
                     except ProvisionError as error:
-                        raise BlockFailure(f"{self.page.path}:1: could not start this test worker's private "
-                                           f"Docker engine:\n  {error}") from None
+                        raise BlockFailure(
+                            f"{self.page.path}:1: could not start this test worker's private "
+                            f"Docker engine:\n  {error}"
+                        ) from None
             try:
-                self.run = PageRun(self.page, Path(self.config.rootpath), self.config.getoption("update_docs"),
-                                   worker, docker)
+                self.run = PageRun(
+                    self.page,
+                    Path(self.config.rootpath),
+                    self.config.getoption("update_docs"),
+                    worker,
+                    docker,
+                )
             except ProvisionError as error:
-                raise BlockFailure(f"{self.page.path}:1: could not prepare a Docker engine for this page:\n"
-                                   f"  {error}") from None
+                raise BlockFailure(
+                    f"{self.page.path}:1: could not prepare a Docker engine for this page:\n  {error}"
+                ) from None
         return self.run
 
     def teardown(self) -> None:
@@ -174,11 +191,17 @@ class PythonBlock(pytest.Item):
         from pytest_examples import CodeExample
         from pytest_examples.eval_example import EvalExample
 
-        example = CodeExample.create(self.block.source, path=self.path, start_line=self.block.line,
-                                     prefix=self.block.fence_info, indent=len(self.block.indent))
+        example = CodeExample.create(
+            self.block.source,
+            path=self.path,
+            start_line=self.block.line,
+            prefix=self.block.fence_info,
+            indent=len(self.block.indent),
+        )
         request = SimpleNamespace(config=self.config, node=self)  # all EvalExample reads of a request
-        evaluator = EvalExample(tmp_path=Path(tempfile.mkdtemp(prefix="docstest-py-")),
-                                pytest_request=request)  # type: ignore[arg-type]
+        evaluator = EvalExample(
+            tmp_path=Path(tempfile.mkdtemp(prefix="docstest-py-")), pytest_request=request
+        )  # type: ignore[arg-type]
         evaluator.run_print_check(example)
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -209,12 +232,16 @@ class LanguageParity(pytest.Item):
             reference_label, reference_line, _ = tab_set[0]
             for label, line, _ in tab_set[1:]:
                 if runs[label] != runs[reference_label]:
+                    mine, theirs = _summary(runs[label]), _summary(runs[reference_label])
                     problems.append(
-                        f"{page.path}:{line}: the {label!r} tab shows {_summary(runs[label])}, but the "
-                        f"{reference_label!r} tab (line {reference_line}) shows {_summary(runs[reference_label])}")
+                        f"{page.path}:{line}: the {label!r} tab shows {mine}, but the "
+                        f"{reference_label!r} tab (line {reference_line}) shows {theirs}"
+                    )
         if problems:
-            raise BlockFailure("\n".join(problems) + "\n  hint: put commands outside the language tabs, "
-                               "or make them (and their output) identical in every tab")
+            raise BlockFailure(
+                "\n".join(problems) + "\n  hint: put commands outside the language tabs, "
+                "or make them (and their output) identical in every tab"
+            )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, BlockFailure):

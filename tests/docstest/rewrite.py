@@ -82,8 +82,10 @@ class Rewriter:
             return None
         real_values = [m.group(1) for m in re.finditer(pattern, actual, re.M)]
         if len(real_values) != len(page_values):
-            return (f"capture {pattern!r} found {len(page_values)} value(s) in the page "
-                    f"but {len(real_values)} in the real output")
+            return (
+                f"capture {pattern!r} found {len(page_values)} value(s) in the page "
+                f"but {len(real_values)} in the real output"
+            )
         for page, real in zip(page_values, real_values, strict=True):
             self.captured[page] = real
             # a page may use a unique prefix of a long ID (docker accepts those)

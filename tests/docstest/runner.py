@@ -54,13 +54,23 @@ class PageRun:
         for folder in self.page.options.copy:
             source = self.repo / folder
             if not source.exists():
-                raise BlockFailure(f"{self.page.path}:1: front matter copies {folder!r}, "
-                                   f"which does not exist in {self.repo}")
-            shutil.copytree(source, self.workdir / folder, symlinks=True,
-                            ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__"))
+                raise BlockFailure(
+                    f"{self.page.path}:1: front matter copies {folder!r}, which does not exist in {self.repo}"
+                )
+            shutil.copytree(
+                source,
+                self.workdir / folder,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__"),
+            )
         self.scope: Scope | None = None
-        env = {"DOCSTEST_REPO": str(self.repo), "LANG": "C.UTF-8", "NO_COLOR": "1",
-               "npm_config_update_notifier": "false", "npm_config_fund": "true"}
+        env = {
+            "DOCSTEST_REPO": str(self.repo),
+            "LANG": "C.UTF-8",
+            "NO_COLOR": "1",
+            "npm_config_update_notifier": "false",
+            "npm_config_fund": "true",
+        }
         if self.needs_docker:
             if self.page.options.engine == "fresh":
                 self.scope = FreshScope()
@@ -83,8 +93,10 @@ class PageRun:
             block = self.page.blocks[current]
             if self.failed_at is not None:
                 failed = self.page.blocks[self.failed_at]
-                raise BlockFailure(f"{wanted.path}:{wanted.line}: not run, because the block at "
-                                   f"{failed.path}:{failed.line} failed before it (fix that one first)")
+                raise BlockFailure(
+                    f"{wanted.path}:{wanted.line}: not run, because the block at "
+                    f"{failed.path}:{failed.line} failed before it (fix that one first)"
+                )
             self.next_block += 1
             try:
                 self._run_block(block)
@@ -98,8 +110,10 @@ class PageRun:
     def _remaining(self, wanted: float) -> float:
         left = self.page.options.timeout - (time.monotonic() - self.started)
         if left <= 0:
-            raise BlockFailure(f"{self.page.path}: the page ran longer than its timeout of "
-                               f"{self.page.options.timeout:.0f} s (front matter docstest.timeout)")
+            raise BlockFailure(
+                f"{self.page.path}: the page ran longer than its timeout of "
+                f"{self.page.options.timeout:.0f} s (front matter docstest.timeout)"
+            )
         return min(wanted, left)
 
     def _run_block(self, block: Block) -> None:
@@ -110,7 +124,9 @@ class PageRun:
             return
         if block.kind == "script":
             command = block.commands[0]
-            result = self.shell.run(self.rewriter.to_real(command.text), self._remaining(block.directives.timeout))
+            result = self.shell.run(
+                self.rewriter.to_real(command.text), self._remaining(block.directives.timeout)
+            )
             self._check_status(block, command, result, compare_output=False)
             return
         for command in block.commands:
@@ -125,33 +141,66 @@ class PageRun:
 
     def _hidden(self, block: Block) -> None:
         command = block.commands[0]
-        result = self.shell.run(self.rewriter.to_real(command.text), self._remaining(block.directives.timeout))
+        result = self.shell.run(
+            self.rewriter.to_real(command.text), self._remaining(block.directives.timeout)
+        )
         if result.status != 0:
-            raise BlockFailure(_report(block, command, f"hidden {block.kind} step failed "
-                                                      f"(exit status {result.status})",
-                                       output=result.output))
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    f"hidden {block.kind} step failed (exit status {result.status})",
+                    output=result.output,
+                )
+            )
 
     def _check_status(self, block: Block, command: Command, result: Result, *, compare_output: bool) -> None:
         directives = block.directives
         output = self.rewriter.to_page(result.output)
         if result.status is None and not directives.expect_timeout:
-            raise BlockFailure(_report(block, command, f"timed out after {directives.timeout:.0f} s "
-                                       "(interrupted with Ctrl+C)", output=output,
-                                       hint="raise it with <!-- docstest: timeout=SECONDS --> if the command "
-                                            "is just slow, or expect=timeout if it must never finish"))
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    f"timed out after {directives.timeout:.0f} s (interrupted with Ctrl+C)",
+                    output=output,
+                    hint="raise it with <!-- docstest: timeout=SECONDS --> if the command "
+                    "is just slow, or expect=timeout if it must never finish",
+                )
+            )
         if directives.expect_timeout and result.status is not None:
-            raise BlockFailure(_report(block, command, f"expected to still be running after {directives.timeout:.0f} s, "
-                                       f"but it exited with status {result.status}", output=output))
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    f"expected to still be running after {directives.timeout:.0f} s, "
+                    f"but it exited with status {result.status}",
+                    output=output,
+                )
+            )
         if result.status is not None and result.status != directives.status:
-            raise BlockFailure(_report(block, command, f"exit status {result.status}, expected {directives.status}",
-                                       output=output, hint="if this status is right, say so with "
-                                                           f"<!-- docstest: status={result.status} -->"))
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    f"exit status {result.status}, expected {directives.status}",
+                    output=output,
+                    hint=f"if this status is right, say so with <!-- docstest: status={result.status} -->",
+                )
+            )
         if compare_output:
-            self._compare(block, command, "\n".join(o.text for o in command.output), output,
-                          [o.text for o in command.output])
+            self._compare(
+                block,
+                command,
+                "\n".join(o.text for o in command.output),
+                output,
+                [o.text for o in command.output],
+            )
         self._capture(block, command, result.output)
 
-    def _compare(self, block: Block, command: Command, expected: str, actual: str, expected_lines: list[str]) -> None:
+    def _compare(
+        self, block: Block, command: Command, expected: str, actual: str, expected_lines: list[str]
+    ) -> None:
         comparison = match.compare(expected, actual, block.directives.redactions)
         if comparison.ok:
             return
@@ -160,8 +209,15 @@ class PageRun:
             new = match.updated_expectation(expected_lines, real_lines, block.directives.redactions)
             self.updates.append(PendingUpdate.for_command(block, command, new))
             return
-        raise BlockFailure(_report(block, command, "output differs from the page", diff=comparison.diff(),
-                                   hint=UPDATE_HINT.format(path=block.path)))
+        raise BlockFailure(
+            _report(
+                block,
+                command,
+                "output differs from the page",
+                diff=comparison.diff(),
+                hint=UPDATE_HINT.format(path=block.path),
+            )
+        )
 
     def _capture(self, block: Block, command: Command, actual: str) -> None:
         expected = "\n".join(o.text for o in command.output)
@@ -173,23 +229,47 @@ class PageRun:
     def _interactive(self, block: Block, command: Command) -> None:
         inputs = [step.text for step in command.steps if step.kind == "input"]
         prompt = block.directives.prompt
-        result = self.shell.run_interactive(self.rewriter.to_real(command.text), inputs, prompt,
-                                            self._remaining(block.directives.timeout))
+        result = self.shell.run_interactive(
+            self.rewriter.to_real(command.text), inputs, prompt, self._remaining(block.directives.timeout)
+        )
         # On screen, Ctrl+C and Ctrl+D leave the prompt alone on its line.
-        shown = [prompt.rstrip() if step.kind == "input" and step.text in ("^C", "^D")
-                 else (prompt + step.text).rstrip() if step.kind == "input" else step.text
-                 for step in command.steps]
+        shown = [
+            prompt.rstrip()
+            if step.kind == "input" and step.text in ("^C", "^D")
+            else (prompt + step.text).rstrip()
+            if step.kind == "input"
+            else step.text
+            for step in command.steps
+        ]
         if result.status is None:
-            raise BlockFailure(_report(block, command, f"interactive program did not finish within "
-                                       f"{block.directives.timeout:.0f} s (waiting for the prompt {prompt!r} "
-                                       "or for it to exit)", output=self.rewriter.to_page(result.output)))
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    f"interactive program did not finish within "
+                    f"{block.directives.timeout:.0f} s (waiting for the prompt {prompt!r} "
+                    "or for it to exit)",
+                    output=self.rewriter.to_page(result.output),
+                )
+            )
         if result.status != block.directives.status:
-            raise BlockFailure(_report(block, command, f"exit status {result.status}, expected "
-                                       f"{block.directives.status}", output=result.output))
-        comparison = match.compare("\n".join(shown), self.rewriter.to_page(result.output), block.directives.redactions)
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    f"exit status {result.status}, expected {block.directives.status}",
+                    output=result.output,
+                )
+            )
+        comparison = match.compare(
+            "\n".join(shown), self.rewriter.to_page(result.output), block.directives.redactions
+        )
         if not comparison.ok:
-            raise BlockFailure(_report(block, command, "the terminal shows something else than the page",
-                                       diff=comparison.diff()))
+            raise BlockFailure(
+                _report(
+                    block, command, "the terminal shows something else than the page", diff=comparison.diff()
+                )
+            )
 
     def _start_background(self, block: Block, command: Command) -> None:
         job = self.shell.start_background(self.rewriter.to_real(command.text), command.line)
@@ -198,9 +278,14 @@ class PageRun:
         if ready:
             problem = wait_ready(job, self.rewriter.to_real(ready), block.directives.ready_timeout)
             if problem:
-                raise BlockFailure(_report(block, command, f"background command never became ready "
-                                           f"({ready}): {problem}",
-                                           log=self.rewriter.to_page(job.log_tail())))
+                raise BlockFailure(
+                    _report(
+                        block,
+                        command,
+                        f"background command never became ready ({ready}): {problem}",
+                        log=self.rewriter.to_page(job.log_tail()),
+                    )
+                )
 
     # -- finishing -------------------------------------------------------------------
 
@@ -217,22 +302,35 @@ class PageRun:
             log = self.rewriter.to_page(background.job.log.read_text(errors="replace"))
             expected = [o.text for o in background.command.output]
             # A server's log goes on after the page's transcript: compare its beginning.
-            comparison = match.compare("\n".join([*expected, match.ELLIPSIS]), log,
-                                       background.block.directives.redactions)
+            comparison = match.compare(
+                "\n".join([*expected, match.ELLIPSIS]), log, background.block.directives.redactions
+            )
             if comparison.ok:
                 continue
             if self.update:
                 real = log.rstrip("\n").split("\n")[: max(len(expected), 1)]
                 self.updates.append(PendingUpdate.for_command(background.block, background.command, real))
             else:
-                problems.append(_report(background.block, background.command,
-                                        "the background command's output differs from the page",
-                                        diff=comparison.diff(), hint=UPDATE_HINT.format(path=background.block.path)))
+                problems.append(
+                    _report(
+                        background.block,
+                        background.command,
+                        "the background command's output differs from the page",
+                        diff=comparison.diff(),
+                        hint=UPDATE_HINT.format(path=background.block.path),
+                    )
+                )
         for block in (b for b in self.page.blocks if b.kind == "teardown"):
             result = self.shell.run(block.commands[0].text, 120)
             if result.status != 0:
-                problems.append(_report(block, block.commands[0], f"hidden teardown failed ({result.status})",
-                                        output=result.output))
+                problems.append(
+                    _report(
+                        block,
+                        block.commands[0],
+                        f"hidden teardown failed ({result.status})",
+                        output=result.output,
+                    )
+                )
         if problems:
             raise BlockFailure("\n\n".join(problems))
 
@@ -255,8 +353,16 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line else prefix.rstrip() for line in text.rstrip("\n").split("\n"))
 
 
-def _report(block: Block, command: Command, what: str, *, output: str | None = None, diff: str = "",
-            log: str = "", hint: str = "") -> str:
+def _report(
+    block: Block,
+    command: Command,
+    what: str,
+    *,
+    output: str | None = None,
+    diff: str = "",
+    log: str = "",
+    hint: str = "",
+) -> str:
     parts = [f"{block.path}:{command.line}: {what}", _indent("$ " + command.text.replace("\n", "\n  "))]
     if diff:
         parts += ["  expected (-) vs actual (+), after normalising IDs, times and sizes:", _indent(diff)]
@@ -271,7 +377,8 @@ def _report(block: Block, command: Command, what: str, *, output: str | None = N
 
 def needs_docker(page: Page) -> bool:
     return page.options.engine == "fresh" or any(
-        re.search(r"\bdocker\b", command.text) for block in page.blocks for command in block.commands)
+        re.search(r"\bdocker\b", command.text) for block in page.blocks for command in block.commands
+    )
 
 
 def isolation_available() -> bool:

@@ -10,10 +10,14 @@ as background jobs with their output in a log file, and are stopped at page end.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import re
 import signal
+import socket
 import time
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,11 +78,26 @@ class PageShell:
         self.scratch = scratch
         self.count = 0
         self.nonce = uuid.uuid4().hex[:10]
-        env = {**env, "PS1": "", "PS2": "", "HISTFILE": "/dev/null", "TERM": "xterm",
-               "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
-        self.child = pexpect.spawn("/bin/bash", ["--norc", "--noprofile", "-i"], cwd=str(workdir), env=env,
-                                   encoding="utf-8", codec_errors="replace", dimensions=(ROWS, COLUMNS),
-                                   echo=False, timeout=30)
+        env = {
+            **env,
+            "PS1": "",
+            "PS2": "",
+            "HISTFILE": "/dev/null",
+            "TERM": "xterm",
+            "COLUMNS": str(COLUMNS),
+            "LINES": str(ROWS),
+        }
+        self.child = pexpect.spawn(
+            "/bin/bash",
+            ["--norc", "--noprofile", "-i"],
+            cwd=str(workdir),
+            env=env,
+            encoding="utf-8",
+            codec_errors="replace",
+            dimensions=(ROWS, COLUMNS),
+            echo=False,
+            timeout=30,
+        )
         # job control: each command is its own process group, so Ctrl+C reaches it, not bash
         self._sync("stty -echo; set +H -m; bind 'set enable-bracketed-paste off' 2>/dev/null")
 
@@ -150,7 +169,9 @@ class PageShell:
             self.child.read_nonblocking(100_000, timeout=0.1)  # drop job notices and the like
         started = time.monotonic()
         # The page's shell keeps echo off; the program gets a terminal that echoes, as a reader's does.
-        self.child.sendline(f'stty echo; . {script}; status=$?; stty -echo; printf "\\n{marker} %s\\n" "$status"')
+        self.child.sendline(
+            f'stty echo; . {script}; status=$?; stty -echo; printf "\\n{marker} %s\\n" "$status"'
+        )
         transcript = ""
         status: int | None = None
         try:
@@ -213,12 +234,22 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # probes are local
+
+
+def _http_answers(url: str) -> bool:
+    """Any HTTP answer below 500 counts: the server is up (the stdlib keeps this plugin lean)."""
+    try:
+        with _NO_PROXY.open(url, timeout=1) as response:
+            return response.status < 500
+    except urllib.error.HTTPError as error:
+        return error.code < 500
+    except (OSError, http.client.HTTPException):
+        return False
+
+
 def wait_ready(job: BackgroundJob, ready: str, timeout: float) -> str | None:
     """Wait until the job's readiness probe passes; return None, or why it never did."""
-    import socket
-
-    import httpx
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not job.running():
@@ -229,9 +260,7 @@ def wait_ready(job: BackgroundJob, ready: str, timeout: float) -> str | None:
         elif ready.startswith("tcp:"):
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", int(ready[4:])), 0.5):
                 return None
-        else:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(ready, timeout=1).status_code < 500:
-                    return None
+        elif _http_answers(ready):
+            return None
         time.sleep(0.2)
     return f"not ready after {timeout:.0f} s"

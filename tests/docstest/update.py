@@ -39,7 +39,7 @@ def apply_updates(updates: list[PendingUpdate], root: Path) -> list[Path]:
         lines = file.read_text(encoding="utf-8").split("\n")
         for update in sorted(pending, key=lambda u: u.first, reverse=True):
             new = [(update.indent + line) if line else "" for line in update.lines]
-            lines[update.first - 1:update.last] = new
+            lines[update.first - 1 : update.last] = new
         file.write_text("\n".join(lines), encoding="utf-8")
         changed.append(path)
     return changed

@@ -1,0 +1,23 @@
+"""Lint is part of the test command: ruff's checks and formatting over the Python code."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PATHS = ["provision", "hooks", "tests", "bench"]
+
+
+def test_ruff_check() -> None:
+    proc = subprocess.run(
+        [str(REPO / ".venv/bin/ruff"), "check", *PATHS], cwd=REPO, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format() -> None:
+    proc = subprocess.run(
+        [str(REPO / ".venv/bin/ruff"), "format", "--check", *PATHS], cwd=REPO, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, f"run `.venv/bin/ruff format {' '.join(PATHS)}`:\n{proc.stdout}"
