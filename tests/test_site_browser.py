@@ -160,16 +160,22 @@ def test_search_finds_korean_and_english_words(
 ) -> None:
     page.goto(site_url + "/")  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    page.locator(".md-search__input").fill(query)  # type: ignore[attr-defined]
-    # The index loads in a web worker (lunr with the Korean pipeline): give it time on a busy machine.
+    # The index loads in a web worker (lunr with the Korean pipeline), and a query typed before
+    # it is ready is not rerun: type it again until results come (as an impatient reader would).
     found = (
         "expected => [...document.querySelectorAll('.md-search-result__item a')]"
         ".some(a => a.getAttribute('href').includes(expected))"
     )
-    try:
-        page.wait_for_function(found, arg=expected, timeout=30_000)  # type: ignore[attr-defined]
-    except Exception:
-        links = page.eval_on_selector_all(  # type: ignore[attr-defined]
-            ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
-        )
-        pytest.fail(f"searching {query!r} did not find {expected} within 30 s; results: {links}")
+    search = page.locator(".md-search__input")  # type: ignore[attr-defined]
+    for _ in range(15):
+        search.fill("")
+        search.fill(query)
+        try:
+            page.wait_for_function(found, arg=expected, timeout=2_000)  # type: ignore[attr-defined]
+            return
+        except Exception:  # playwright's TimeoutError: not (yet) found
+            continue
+    links = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    pytest.fail(f"searching {query!r} did not find {expected} within 30 s; results: {links}")
