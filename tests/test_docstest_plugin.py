@@ -592,6 +592,8 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # as from a terminal, even when this run itself was started in the background
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not list(Path("/tmp").glob("docstest-*/work/started")):

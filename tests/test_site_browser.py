@@ -167,7 +167,7 @@ def test_search_finds_korean_and_english_words(
         ".some(a => a.getAttribute('href').includes(expected))"
     )
     search = page.locator(".md-search__input")  # type: ignore[attr-defined]
-    for _ in range(15):
+    for _ in range(30):
         search.fill("")
         search.fill(query)
         try:
@@ -178,4 +178,4 @@ def test_search_finds_korean_and_english_words(
     links = page.eval_on_selector_all(  # type: ignore[attr-defined]
         ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
     )
-    pytest.fail(f"searching {query!r} did not find {expected} within 30 s; results: {links}")
+    pytest.fail(f"searching {query!r} did not find {expected} within 60 s; results: {links}")

@@ -97,6 +97,7 @@ class PageShell:
             dimensions=(ROWS, COLUMNS),
             echo=False,
             timeout=30,
+            preexec_fn=_default_signals,
         )
         # job control: each command is its own process group, so Ctrl+C reaches it, not bash
         self._sync("stty -echo; set +H -m; bind 'set enable-bracketed-paste off' 2>/dev/null")
@@ -145,13 +146,18 @@ class PageShell:
         for attempt in range(3):
             self.child.sendintr()
             if attempt == 2:
-                for pid in _children(self.child.pid):
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(os.getpgid(pid), signal.SIGKILL)
+                self._kill_foreground_job()
             with contextlib.suppress(pexpect.TIMEOUT):
                 self._sync("true", timeout=5)
                 return
         raise ShellDied("a command did not stop after Ctrl+C and SIGKILL")
+
+    def _kill_foreground_job(self) -> None:
+        """SIGKILL the terminal's foreground process group, unless that is the shell itself."""
+        with contextlib.suppress(OSError):
+            foreground = os.tcgetpgrp(self.child.child_fd)
+            if foreground != os.getpgid(self.child.pid):
+                os.killpg(foreground, signal.SIGKILL)
 
     def start_background(self, command: str, line: int) -> BackgroundJob:
         script = self._script(command)
@@ -202,6 +208,16 @@ class PageShell:
             self.child.close(force=True)
 
 
+def _default_signals() -> None:
+    """Give the page's shell default signal handling, as a terminal's shell has.
+
+    A test run started in the background (`cmd &`, some CI runners) inherits SIGINT and
+    SIGQUIT as *ignored*, and bash passes that on: Ctrl+C would then stop nothing.
+    """
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def render_terminal(stream: str) -> str:
     """What a terminal shows after `stream` (cursor moves, colours and erasures applied)."""
     screen = pyte.Screen(COLUMNS, 2000)
@@ -222,16 +238,6 @@ def _read(path: Path) -> str:
     a failing step's errors even in a file) are dropped, like a reader never sees them."""
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     return ANSI.sub("", text)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                found.append(int(stat.parent.name))
-    return found
 
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # probes are local
