@@ -36,6 +36,7 @@ class BaseImage:
     # npm from the npm registry (as the official image bundles it) rather than Debian's npm,
     # whose 460 node-* packages take dpkg a minute; Debian's is the fallback without host npm.
     npm: str = ""
+    instructions: str = ""  # extra Dockerfile lines (EXPOSE, VOLUME) the official image has
     tag: str = "latest"
     default: bool = True  # provisioned by `make images`; others on request (--image NAME)
 
@@ -67,6 +68,15 @@ BASE_IMAGES: dict[str, BaseImage] = {
             ("python3",),
             default=False,  # for the interactive-mode lecture (31); not needed before it
         ),
+        BaseImage(
+            "registry",
+            ("docker-registry",),
+            ("docker-registry", "--version"),
+            ("/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"),
+            tag="2",
+            instructions="EXPOSE 5000\nVOLUME /var/lib/docker-registry\n",
+            default=False,  # for the lectures on sharing images (38-40): a registry to push to
+        ),
     )
 }
 
@@ -81,7 +91,7 @@ RUN echo force-unsafe-io > /etc/dpkg/dpkg.cfg.d/standin-speedup \\
  && apt-get install -y --no-install-recommends ca-certificates {packages} \\
  && update-ca-certificates \\
  && {setup} rm -rf /var/lib/apt/lists/* /etc/dpkg/dpkg.cfg.d/standin-speedup
-{npm}{entrypoint}CMD {cmd}
+{npm}{instructions}{entrypoint}CMD {cmd}
 """
 NPM_FROM_TARBALL = """\
 COPY npm.tgz /tmp/npm.tgz

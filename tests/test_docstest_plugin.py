@@ -572,7 +572,7 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
         site,
         """
         ```console
-        $ docker run -d node -e "setInterval(() => {}, 1000)"
+        $ docker run -d --name ctrl-c-victim node -e "setInterval(() => {}, 1000)"
         ...
         ```
 
@@ -581,8 +581,6 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
         ```
         """,
     )
-    before = docker_scope.Inventory.take(dict(os.environ))
-    ours = set(Path("/run/docker-course").glob("e*"))  # this test process's own engine, if any
     env = pytest_env(own_engine=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "page.md"],
@@ -598,11 +596,30 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not list(Path("/tmp").glob("docstest-*/work/started")):
         time.sleep(0.5)
-    engines = [p for p in Path("/run/docker-course").glob("e*") if p.is_dir() and p not in ours]
+    engines = engines_started_by(proc.pid)
     assert engines, "the run never started its private engine"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
     output, _ = proc.communicate(timeout=120)
     assert "KeyboardInterrupt" in output or "Interrupted" in output, output[-2000:]
     for engine_dir in engines:
         assert not engine_dir.exists(), f"{engine_dir} is still there after Ctrl+C"
-    assert docker_scope.Inventory.take(dict(os.environ)) == before
+        bridge = subprocess.run(["ip", "link", "show", f"dcbr{engine_dir.name[1:]}"], capture_output=True)
+        assert bridge.returncode != 0, f"bridge of {engine_dir} is still there"
+    # and nothing leaked onto the machine's own engine
+    leaked = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", "name=ctrl-c-victim"], capture_output=True, text=True
+    )
+    assert leaked.stdout.strip() == ""
+
+
+def engines_started_by(pid: int) -> list[Path]:
+    """Private engines whose dockerd is a child of process `pid`."""
+    found = []
+    for pidfile in Path("/run/docker-course").glob("e*/docker.pid"):
+        try:
+            stat = Path(f"/proc/{int(pidfile.read_text())}/stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(pidfile.parent)
+    return found
