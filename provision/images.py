@@ -74,6 +74,9 @@ BASE_IMAGES: dict[str, BaseImage] = {
             ("docker-registry", "--version"),
             ("/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"),
             tag="2",
+            # like the official image: no authentication, port 5000, data in a volume
+            setup="printf 'version: 0.1\\nstorage:\\n  filesystem:\\n    rootdirectory: /var/lib/docker-registry"
+            "\\nhttp:\\n  addr: :5000\\n' > /etc/docker/registry/config.yml",
             instructions="EXPOSE 5000\nVOLUME /var/lib/docker-registry\n",
             default=False,  # for the lectures on sharing images (38-40): a registry to push to
         ),
@@ -173,6 +176,26 @@ def _pack_npm(spec: str, target: Path) -> bool:
     return True
 
 
+def standin_dockerfile(image: BaseImage, rootfs: str, *, npm_bundled: bool) -> tuple[str, list[str]]:
+    """The stand-in's Dockerfile, and the Debian packages it installs."""
+    packages = list(image.packages)
+    if image.npm and not npm_bundled:
+        packages.append("npm")  # Debian's npm: slower to install, same commands
+    entrypoint = ""
+    if image.entrypoint:
+        entrypoint = f'COPY {image.entrypoint} /usr/local/bin/\nENTRYPOINT ["{image.entrypoint}"]\n'
+    dockerfile = STANDIN_DOCKERFILE.format(
+        rootfs=rootfs,
+        packages=" ".join(packages),
+        setup=f"{image.setup} && " if image.setup else "",
+        npm=NPM_FROM_TARBALL if npm_bundled else "",
+        instructions=image.instructions,
+        entrypoint=entrypoint,
+        cmd='["' + '", "'.join(image.cmd) + '"]',
+    )
+    return dockerfile, packages
+
+
 def _build_standin(image: BaseImage) -> None:
     """Build `image` from Debian packages on the imported root file system, and label it."""
     rootfs = _ensure_rootfs()
@@ -183,30 +206,14 @@ def _build_standin(image: BaseImage) -> None:
         if HOST_CA_DIR.is_dir():
             for cert in HOST_CA_DIR.rglob("*.crt"):
                 shutil.copy(cert, certs / cert.name)
-        setup = f"{image.setup} && " if image.setup else ""
-        entrypoint = ""
         if image.entrypoint:
             shutil.copy(STANDINS / image.entrypoint, Path(context) / image.entrypoint)
-            entrypoint = f'COPY {image.entrypoint} /usr/local/bin/\nENTRYPOINT ["{image.entrypoint}"]\n'
-        packages, npm = list(image.packages), ""
-        if image.npm:
-            if _pack_npm(image.npm, Path(context) / "npm.tgz"):
-                npm = NPM_FROM_TARBALL
-            else:
-                packages.append("npm")
-        (Path(context) / "Dockerfile").write_text(
-            STANDIN_DOCKERFILE.format(
-                rootfs=rootfs,
-                packages=" ".join(packages),
-                setup=setup,
-                entrypoint=entrypoint,
-                npm=npm,
-                cmd='["' + '", "'.join(image.cmd) + '"]',
-            )
-        )
+        npm_bundled = bool(image.npm) and _pack_npm(image.npm, Path(context) / "npm.tgz")
+        dockerfile, packages = standin_dockerfile(image, rootfs, npm_bundled=npm_bundled)
+        (Path(context) / "Dockerfile").write_text(dockerfile)
         with phase(
             f"build the {image.ref} stand-in (apt-get install {' '.join(packages)}"
-            f"{', ' + image.npm if npm else ''})"
+            f"{', ' + image.npm if npm_bundled else ''})"
         ):
             run(["docker", "build", "-q", "-t", scratch, context], timeout=900)
     version = run(["docker", "run", "--rm", scratch, *image.version_command]).stdout.strip()

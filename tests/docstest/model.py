@@ -84,8 +84,10 @@ class Block:
     def label(self) -> str:
         if self.kind in ("setup", "teardown"):
             return f"hidden {self.kind}"
-        first = self.commands[0].first_line if self.commands else self.source.strip().splitlines()[0:1]
-        text = first if isinstance(first, str) else (first[0] if first else "")
+        if self.commands:
+            text = self.commands[0].first_line
+        else:  # python blocks: their first line
+            text = next(iter(self.source.strip().splitlines()), "")
         return f"{self.kind}: {text[:60]}"
 
 

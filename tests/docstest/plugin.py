@@ -18,10 +18,10 @@ import pytest
 from provision import engine as engines
 from provision.system import ProvisionError
 
-from .docker_scope import install_exit_handlers, worker_engine
+from .docker_scope import can_isolate, install_exit_handlers, worker_engine
 from .model import Block, Page, PageError
 from .parse import parse_page
-from .runner import BlockFailure, PageRun, isolation_available, needs_docker
+from .runner import BlockFailure, PageRun, needs_docker
 from .update import apply_updates
 
 
@@ -93,7 +93,7 @@ class DocPage(pytest.File):
             worker = None
             if docker:
                 _require_docker()
-                if isolation_available() and self.page.options.engine != "fresh":
+                if can_isolate() and self.page.options.engine != "fresh":
                     try:
                         worker = worker_engine()
                     except ProvisionError as error:

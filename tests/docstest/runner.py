@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import match
-from .docker_scope import FreshScope, PrivateScope, Scope, SharedScope, WorkerEngine, can_isolate
+from .docker_scope import FreshScope, PrivateScope, Scope, SharedScope, WorkerEngine
 from .model import Block, Command, Page
 from .rewrite import Rewriter, host_ports
 from .shell import BackgroundJob, PageShell, Result, ShellDied, wait_ready
@@ -379,7 +379,3 @@ def needs_docker(page: Page) -> bool:
     return page.options.engine == "fresh" or any(
         re.search(r"\bdocker\b", command.text) for block in page.blocks for command in block.commands
     )
-
-
-def isolation_available() -> bool:
-    return can_isolate()
