@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2 --dist loadfile  # a page (and a test module) stays on one worker
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve test images build lint bench lock clean
+.PHONY: help setup serve test images build pdf lint bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ test: $(INSTALLED) images ## run every test (starts Docker and builds base image
 
 build: $(INSTALLED) ## build the site into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict
+
+pdf: $(INSTALLED) ## build the site and the offline PDFs site/pdf/course-ko.pdf, course-en.pdf
+	$(PYTHON) -m provision browser
+	COURSE_PDF=1 $(BIN)/mkdocs build --strict
 
 lint: $(INSTALLED) ## ruff over the Python code
 	$(BIN)/ruff check provision hooks tests bench

@@ -10,8 +10,15 @@ docker_scope (private engines and cleanup), runner (a page's run), update
 from .plugin import (
     pytest_addoption,
     pytest_collect_file,
+    pytest_collection_modifyitems,
     pytest_configure,
     pytest_unconfigure,
 )
 
-__all__ = ["pytest_addoption", "pytest_collect_file", "pytest_configure", "pytest_unconfigure"]
+__all__ = [
+    "pytest_addoption",
+    "pytest_collect_file",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_unconfigure",
+]

@@ -54,6 +54,32 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Engines are stopped at process exit (docker_scope's atexit), after every session."""
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Heaviest pages first, each kept whole and in order: with pytest-xdist, the longest
+    pages then start at once on different workers instead of ending up last on one."""
+    first: dict[int, int] = {}  # a page's (or a test's) position in the collected order
+    for index, item in enumerate(items):
+        first.setdefault(id(item.parent) if isinstance(item.parent, DocPage) else id(item), index)
+
+    def key(item: pytest.Item) -> tuple[float, int]:
+        if isinstance(item.parent, DocPage):
+            return (-_page_weight(item.parent.page), first[id(item.parent)])
+        return (0.0, first[id(item)])
+
+    items.sort(key=key)
+
+
+def _page_weight(page: Page) -> float:
+    """A rough cost estimate in seconds: builds and runs are slow, waits count in full."""
+    weight = 30.0 if page.options.engine == "fresh" else 0.0
+    for block in page.blocks:
+        if block.directives.expect_timeout:
+            weight += block.directives.timeout
+        for command in block.commands:
+            weight += 8 if "docker build" in command.text else 3 if "docker run" in command.text else 0.2
+    return weight
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocPage | None:
     if file_path.suffix != ".md":
         return None

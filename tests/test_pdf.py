@@ -1,0 +1,48 @@
+"""The offline PDFs (`make pdf`): one per language, in navigation order, Korean glyphs included."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_site_browser import require_chromium
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    require_chromium()
+    site = tmp_path_factory.mktemp("pdf-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_PDF": "1"}
+    build = subprocess.run(
+        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-q", "-d", str(site)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert build.returncode == 0, build.stderr[-3000:]
+    texts = {}
+    for code in ("ko", "en"):
+        reader = PdfReader(site / "pdf" / f"course-{code}.pdf")
+        assert len(reader.pages) > 20
+        texts[code] = "\n".join(page.extract_text() for page in reader.pages)
+    return texts
+
+
+def test_each_pdf_holds_its_language_only(pdfs: dict[str, str]) -> None:
+    # a Korean heading of lecture 20 and its English counterpart
+    assert "컨테이너는 격리되어 있습니다" in pdfs["ko"] and "Containers are isolated" not in pdfs["ko"]
+    assert "Containers are isolated" in pdfs["en"] and "컨테이너는 격리되어 있습니다" not in pdfs["en"]
+
+
+def test_pdfs_keep_the_shared_commands_and_the_page_order(pdfs: dict[str, str]) -> None:
+    for text in pdfs.values():
+        assert "docker run -it node" in text
+        lectures = [text.find(f"{n}. ") for n in (18, 19, 20, 21, 22)]
+        assert all(position >= 0 for position in lectures) and lectures == sorted(lectures)
