@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
+import http.client
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from provision import engine, images, registry
 from provision.system import ProvisionError
@@ -38,6 +43,18 @@ class Inventory:
 
     @classmethod
     def take(cls, env: dict[str, str]) -> Inventory:
+        """What the engine holds. Asked over the API socket (milliseconds) where it is local,
+        else with the CLI; it runs around every page, so it must be cheap."""
+        socket_path = _unix_socket(env)
+        if socket_path is not None:
+            get = functools.partial(_api_get, socket_path)
+            return cls(
+                containers={c["Id"] for c in get("/containers/json?all=1")},
+                images={i["Id"] for i in get("/images/json?all=1")},
+                networks={n["Id"] for n in get("/networks") if n["Name"] not in ("bridge", "host", "none")},
+                volumes={v["Name"] for v in (get("/volumes").get("Volumes") or [])},
+            )
+
         def ids(*args: str) -> set[str]:
             return set(docker(env, *args).split())
 
@@ -47,6 +64,35 @@ class Inventory:
             networks=ids("network", "ls", "-q", "--no-trunc", "--filter", "type=custom"),
             volumes=ids("volume", "ls", "-q"),
         )
+
+
+def _unix_socket(env: dict[str, str]) -> str | None:
+    host = env.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    return host.removeprefix("unix://") if host.startswith("unix://") else None
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str) -> None:
+        super().__init__("localhost", timeout=30)
+        self.path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(self.path)
+
+
+def _api_get(socket_path: str, path: str) -> Any:
+    connection = _UnixConnection(socket_path)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise ProvisionError(f"Docker API GET {path}: {response.status} {body[:200]!r}")
+        return json.loads(body)
+    finally:
+        connection.close()
 
 
 def remove_all_but(env: dict[str, str], keep: Inventory) -> Inventory:
@@ -84,10 +130,11 @@ class PrivateScope(Scope):
     def __init__(self, worker: WorkerEngine) -> None:
         self.worker = worker
         self.env = worker.env
-        worker.ensure_base_images()
 
     def finish(self) -> None:
         remove_all_but(self.env, self.worker.baseline)
+        if not self.worker.baseline.images <= Inventory.take(self.env).images:
+            self.worker.ensure_base_images()  # the page removed a base image: restore it
 
 
 class FreshScope(Scope):

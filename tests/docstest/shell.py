@@ -99,6 +99,8 @@ class PageShell:
             timeout=30,
             preexec_fn=_default_signals,
         )
+        # pexpect waits 50 ms before every send (for old ttys); 20 commands would wait a second
+        self.child.delaybeforesend = None
         # job control: each command is its own process group, so Ctrl+C reaches it, not bash
         self._sync("stty -echo; set +H -m; bind 'set enable-bracketed-paste off' 2>/dev/null")
 
