@@ -75,8 +75,9 @@ BASE_IMAGES: dict[str, BaseImage] = {
             ("/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"),
             tag="2",
             # like the official image: no authentication, port 5000, data in a volume
-            setup="printf 'version: 0.1\\nstorage:\\n  filesystem:\\n    rootdirectory: /var/lib/docker-registry"
-            "\\nhttp:\\n  addr: :5000\\n' > /etc/docker/registry/config.yml",
+            setup="printf 'version: 0.1\\nstorage:\\n  filesystem:\\n"
+            "    rootdirectory: /var/lib/docker-registry\\nhttp:\\n  addr: :5000\\n'"
+            " > /etc/docker/registry/config.yml",
             instructions="EXPOSE 5000\nVOLUME /var/lib/docker-registry\n",
             default=False,  # for the lectures on sharing images (38-40): a registry to push to
         ),
