@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from provision import engine
-
-
-def require_docker() -> None:
-    """Fail under CI, skip elsewhere, when no Docker engine answers: CI must never skip."""
-    if engine.answers():
-        return
-    message = "no Docker engine answers (run `make images` to start one, or start Docker yourself)"
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"CI=true but {message}", pytrace=False)
-    pytest.skip(message)
+from docstest.plugin import require_docker
 
 
 @pytest.fixture(scope="session")

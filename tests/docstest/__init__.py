@@ -12,7 +12,6 @@ from .plugin import (
     pytest_collect_file,
     pytest_collection_modifyitems,
     pytest_configure,
-    pytest_unconfigure,
 )
 
 __all__ = [
@@ -20,5 +19,4 @@ __all__ = [
     "pytest_collect_file",
     "pytest_collection_modifyitems",
     "pytest_configure",
-    "pytest_unconfigure",
 ]

@@ -18,6 +18,7 @@ import pytest
 from provision import engine as engines
 from provision.system import ProvisionError
 
+from .ci import unavailable
 from .docker_scope import can_isolate, install_exit_handlers, worker_engine
 from .model import Block, Page, PageError
 from .parse import parse_page
@@ -43,15 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Private engines are stopped at process exit (docker_scope's atexit), also on SIGTERM.
     install_exit_handlers()
     # A page's blocks share one shell: under pytest-xdist, keep each page on one worker.
     # (`-n N` alone means --dist load, which would split a page across workers.)
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadfile"
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Engines are stopped at process exit (docker_scope's atexit), after every session."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -89,10 +87,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocPage | 
     return None
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
 class DocPage(pytest.File):
     page: Page
     run: PageRun | None = None
@@ -118,7 +112,7 @@ class DocPage(pytest.File):
             docker = needs_docker(self.page)
             worker = None
             if docker:
-                _require_docker()
+                require_docker()
                 if can_isolate() and self.page.options.engine != "fresh":
                     try:
                         worker = worker_engine()
@@ -170,13 +164,9 @@ def _repeated_in_other_languages(page: Page, languages: list[str]) -> set[int]:
     return repeated
 
 
-def _require_docker() -> None:
-    if engines.answers():
-        return
-    message = "no Docker engine answers (run `make images`, or start Docker yourself)"
-    if _ci():
-        pytest.fail(f"CI=true but {message}", pytrace=False)
-    pytest.skip(message)
+def require_docker() -> None:
+    if not engines.answers():
+        unavailable("no Docker engine answers (run `make images`, or start Docker yourself)")
 
 
 class DocBlock(pytest.Item):
