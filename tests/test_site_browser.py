@@ -162,16 +162,16 @@ def test_search_finds_korean_and_english_words(
 ) -> None:
     page.goto(site_url + "/")  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    # The index loads in a web worker (lunr with the Korean pipeline), and a query typed before
-    # it is ready is not rerun: type it again until results come (as an impatient reader would).
+    # Material reads the query on keyup (Playwright's fill() sends none), and the index loads in
+    # a web worker: type, press a key, and try again until results come on a busy machine.
     found = (
         "expected => [...document.querySelectorAll('.md-search-result__item a')]"
         ".some(a => a.getAttribute('href').includes(expected))"
     )
     search = page.locator(".md-search__input")  # type: ignore[attr-defined]
     for _ in range(30):
-        search.fill("")
         search.fill(query)
+        search.press("End")
         try:
             page.wait_for_function(found, arg=expected, timeout=2_000)  # type: ignore[attr-defined]
             return
