@@ -8,10 +8,8 @@ or an English tab, fails here.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from docstest.parse import unwrap_containers
+from sitebuild import mkdocs_build
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -138,20 +137,8 @@ def test_no_dockerfile_is_typed_into_a_page(path: Path) -> None:
         )
 
 
-def mkdocs_build(config_dir: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(site)],
-        cwd=config_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_the_site_builds_strictly_and_every_anchor_renders(tmp_path: Path) -> None:
-    build = mkdocs_build(REPO, tmp_path / "site")
+    build = mkdocs_build(tmp_path / "site")
     assert build.returncode == 0, build.stderr[-3000:]
     for html in (tmp_path / "site").rglob("*.html"):
         text = re.sub(r"<(pre|code)\b.*?</\1>", "", html.read_text(encoding="utf-8"), flags=re.S)
@@ -201,6 +188,6 @@ def test_an_unknown_file_or_section_fails_the_build_naming_page_and_line(
 ) -> None:
     page = site_copy / "docs" / "glossary.md"
     page.write_text("---\nrender_macros: true\n---\n\n# Broken\n\n" + call + "\n", encoding="utf-8")
-    build = mkdocs_build(site_copy, site_copy / "site")
+    build = mkdocs_build(site_copy / "site", config_dir=site_copy)
     assert build.returncode != 0
     assert "docs/glossary.md:7" in build.stderr and message in build.stderr, build.stderr[-2000:]

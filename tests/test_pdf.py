@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sitebuild import mkdocs_build
 from test_site_browser import require_chromium
 
 REPO = Path(__file__).resolve().parent.parent
@@ -18,15 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     require_chromium()
     site = tmp_path_factory.mktemp("pdf-site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_PDF": "1"}
-    build = subprocess.run(
-        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-q", "-d", str(site)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    build = mkdocs_build(site, pdf=True)
     assert build.returncode == 0, build.stderr[-3000:]
     texts = {}
     for code in ("ko", "en"):

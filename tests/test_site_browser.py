@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from docstest.ci import unavailable
+from sitebuild import mkdocs_build
 
 from provision.browser import chromium_path
 
@@ -39,16 +38,8 @@ def require_chromium() -> str:
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site built with --strict and served on a free loopback port."""
     site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run(
-        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-q", "-d", str(site)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert build.returncode == 0, build.stderr
+    build = mkdocs_build(site)
+    assert build.returncode == 0, build.stderr[-3000:]
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
