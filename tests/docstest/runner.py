@@ -189,22 +189,15 @@ class PageRun:
                 )
             )
         if compare_output:
-            self._compare(
-                block,
-                command,
-                "\n".join(o.text for o in command.output),
-                output,
-                [o.text for o in command.output],
-            )
+            self._compare(block, command, output)
         self._capture(block, command, result.output)
 
-    def _compare(
-        self, block: Block, command: Command, expected: str, actual: str, expected_lines: list[str]
-    ) -> None:
-        comparison = match.compare(expected, actual, block.directives.redactions)
+    def _compare(self, block: Block, command: Command, actual: str) -> None:
+        expected_lines = [line.text for line in command.output]
+        comparison = match.compare("\n".join(expected_lines), actual, block.directives.redactions)
         if comparison.ok:
             return
-        if self.update and command.output is not None:
+        if self.update:
             real_lines = actual.rstrip("\n").split("\n") if actual.strip() else []
             new = match.updated_expectation(expected_lines, real_lines, block.directives.redactions)
             self.updates.append(PendingUpdate.for_command(block, command, new))
