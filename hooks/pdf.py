@@ -46,7 +46,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def _serve(folder: str) -> Iterator[str]:
+def serve_folder(folder: str) -> Iterator[str]:
+    """Serve `folder` on a free loopback port (also used by the browser tests)."""
     handler = functools.partial(_QuietHandler, directory=folder)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -73,7 +74,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     out = Path(config["site_dir"]) / "pdf"
     out.mkdir(exist_ok=True)
     with (
-        _serve(config["site_dir"]) as base,
+        serve_folder(config["site_dir"]) as base,
         sync_playwright() as playwright,
         tempfile.TemporaryDirectory() as tmp,
     ):

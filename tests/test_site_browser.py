@@ -7,9 +7,6 @@ Korean search that finds Korean words.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,14 +14,10 @@ import pytest
 from docstest.ci import unavailable
 from sitebuild import mkdocs_build
 
+from hooks.pdf import serve_folder
 from provision.browser import chromium_path
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
-        pass
 
 
 def require_chromium() -> str:
@@ -40,13 +33,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = tmp_path_factory.mktemp("site")
     build = mkdocs_build(site)
     assert build.returncode == 0, build.stderr[-3000:]
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with serve_folder(str(site)) as base:
+        yield base.rstrip("/")
 
 
 @pytest.fixture(scope="module")
