@@ -1,8 +1,10 @@
 """Docker engines: the machine's main engine, and private engines for test workers.
 
-The main engine is whatever `docker` already reaches; when nothing answers and we may,
-we install Debian's `docker.io` and start `dockerd` ourselves, with the local registry as
-its Docker Hub mirror.
+The main engine is whatever `docker` already reaches (a learner's Docker Desktop, a CI
+runner's Docker: used as it is). When nothing answers and we may, we start one ourselves,
+with the local registry as its Docker Hub mirror: the machine's own `dockerd` when it is a
+current one (23 or later, BuildKit by default), else today's engine from a Debian 13 root
+(`engine_root`), never Debian 12's Docker 20.10 with its legacy builder.
 
 A private engine is a second `dockerd` with its own data, socket and bridge. The
 docs-as-tests plugin gives one to each test worker (so pages running side by side cannot
@@ -16,6 +18,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import registry
+from . import engine_root, registry
 from .system import (
     CACHE,
     STATE,
@@ -38,8 +41,10 @@ from .system import (
 )
 
 DOCKERD = "dockerd"
-# Everything the provisioning may need from Debian, installed in one go when missing.
-HOST_PACKAGES = {"docker.io": "dockerd", "docker-registry": "docker-registry", "debootstrap": "debootstrap"}
+# What the provisioning needs from the host's Debian, installed in one go when missing
+# (the engine itself comes from the Debian 13 root).
+HOST_PACKAGES = {"docker-registry": "docker-registry", "debootstrap": "debootstrap"}
+MIN_HOST_ENGINE = 23  # the first Docker Engine with BuildKit as its default builder
 PRIVATE_RUN = Path("/run/docker-course")  # sockets and pid files (short paths: unix sockets max 108 bytes)
 PRIVATE_DATA = STATE / "engines"  # image layers of private engines, on disk
 MAX_PRIVATE = 32
@@ -69,9 +74,56 @@ def can_start_engines() -> bool:
     return is_root() and (shutil.which(DOCKERD) is not None or is_debian_like())
 
 
+def host_engine_major() -> int | None:
+    """The major version of this machine's own `dockerd`, or None when it has none."""
+    if shutil.which(DOCKERD) is None:
+        return None
+    proc = subprocess.run([DOCKERD, "--version"], capture_output=True, text=True)
+    found = re.search(r"version (\d+)\.", proc.stdout)
+    return int(found.group(1)) if found else None
+
+
+def uses_root() -> bool:
+    """Whether engines we start run from the Debian 13 root rather than the host's dockerd.
+
+    DOCKER_COURSE_ENGINE=host|root decides; otherwise the host's own engine when it is
+    current, else the root where we can build it.
+    """
+    choice = os.environ.get("DOCKER_COURSE_ENGINE", "")
+    if choice in ("host", "root"):
+        return choice == "root"
+    major = host_engine_major()
+    if major is not None and major >= MIN_HOST_ENGINE:
+        return False
+    if engine_root.can_build():
+        return True
+    if major is None:
+        raise ProvisionError(
+            "This machine has no dockerd, and a current one can only be provided as root on "
+            "Debian/Ubuntu. Install Docker (https://docs.docker.com/engine/install/) and run again."
+        )
+    say(f"warning: the host's dockerd is version {major}; builds use its legacy builder")
+    return False
+
+
+def dockerd_argv(args: list[str]) -> list[str]:
+    """How to start `dockerd ARGS` here: the host's binary, or the Debian 13 root's."""
+    if uses_root():
+        return engine_root.dockerd_command(args)
+    return [DOCKERD, *args]
+
+
+def prepare_cli() -> None:
+    """BuildKit for the host's CLI when the engines come from the root (its buildx plugin)."""
+    if uses_root():
+        engine_root.ensure_buildx_plugin()
+
+
 def ensure_main_engine() -> None:
     """Make `docker` reach an engine, starting one if none answers and we may."""
     if answers():
+        if is_root() and engine_root.is_ready():  # our engine from an earlier run
+            engine_root.ensure_buildx_plugin()
         return
     if os.environ.get("DOCKER_HOST"):
         raise ProvisionError(
@@ -86,11 +138,13 @@ def ensure_main_engine() -> None:
         )
     apt_install(HOST_PACKAGES)
     registry.ensure_running()
+    argv = dockerd_argv([f"--registry-mirror={registry.MIRROR_URL}"])
+    prepare_cli()
     CACHE.mkdir(exist_ok=True)
     log = CACHE / "dockerd.log"
     with phase(f"start dockerd (log: {log})"):
         subprocess.Popen(
-            [DOCKERD, f"--registry-mirror={registry.MIRROR_URL}"],
+            argv,
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -232,7 +286,6 @@ def _start(index: int, mirror: bool) -> PrivateEngine:
         run(["ip", "addr", "add", f"172.30.{index}.1/24", "dev", bridge])
         run(["ip", "link", "set", bridge, "up"])
         args = [
-            DOCKERD,
             f"--data-root={data_dir}",
             f"--exec-root={run_dir}/x",
             f"--pidfile={run_dir}/docker.pid",
@@ -244,7 +297,7 @@ def _start(index: int, mirror: bool) -> PrivateEngine:
             args.append(f"--registry-mirror={registry.MIRROR_URL}")
         log = run_dir / "dockerd.log"
         process = subprocess.Popen(
-            args,
+            dockerd_argv(args),
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -264,3 +317,9 @@ def _start(index: int, mirror: bool) -> PrivateEngine:
         return engine
     finally:
         (PRIVATE_RUN / f"e{index}.claim").unlink(missing_ok=True)
+
+
+def buildx_version(env: dict[str, str] | None = None) -> str:
+    """`docker buildx version` (BuildKit's client), or "" when the CLI has no buildx plugin."""
+    proc = subprocess.run(["docker", "buildx", "version"], capture_output=True, text=True, env=env)
+    return proc.stdout.strip() if proc.returncode == 0 else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,15 +45,20 @@ def run(
     cwd: str | Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command; on failure raise ProvisionError with its output's tail."""
-    proc = subprocess.run(
-        list(args),
-        input=input.decode() if input is not None else None,
-        capture_output=quiet,
-        text=True,
-        timeout=timeout,
-        env=env,
-        cwd=cwd,
-    )
+    try:
+        proc = subprocess.run(
+            list(args),
+            input=input.decode() if input is not None else None,
+            capture_output=quiet,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=cwd,
+        )
+    except FileNotFoundError as error:
+        raise ProvisionError(f"`{args[0]}` is not installed here ({error.strerror})") from None
+    except subprocess.TimeoutExpired:
+        raise ProvisionError(f"`{' '.join(args)}` did not finish within {timeout:.0f} s") from None
     if check and proc.returncode != 0:
         tail = ((proc.stdout or "") + (proc.stderr or "")).strip().splitlines()[-15:]
         raise ProvisionError(f"`{' '.join(args)}` exited with {proc.returncode}:\n    " + "\n    ".join(tail))
@@ -133,3 +139,22 @@ def pipe(producer: Sequence[str], consumer: Sequence[str], *, timeout: float = 6
             f"({source.returncode}, {proc.returncode}): {proc.stderr.strip()[-800:]}"
         )
     return proc.stdout
+
+
+def debian_mirror() -> str:
+    """The Debian mirror apt uses on this host (debootstrap and the images use it too)."""
+    sources = [
+        *Path("/etc/apt/sources.list.d").glob("*.sources"),
+        Path("/etc/apt/sources.list"),
+        *Path("/etc/apt/sources.list.d").glob("*.list"),
+    ]
+    for path in sources:
+        if not path.exists():
+            continue
+        text = path.read_text()
+        match = re.search(r"^URIs:\s*(\S+/debian)/?\s*$", text, re.M) or re.search(
+            r"^deb\s+(?:\[[^]]*\]\s+)?(\S+/debian)/?\s", text, re.M
+        )
+        if match:
+            return match.group(1)
+    return "http://deb.debian.org/debian"

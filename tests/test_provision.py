@@ -1,31 +1,64 @@
-"""Provisioning parts that need no engine: stand-in Dockerfiles and the registry config."""
+"""Provisioning parts that need no engine: stand-in recipes, tags, LTS, the engine launcher."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import json
 
-from provision import images
+from provision import engine_root, images
 
 
-@pytest.mark.parametrize("image", images.BASE_IMAGES.values(), ids=lambda image: image.ref)
-@pytest.mark.parametrize("npm_bundled", [True, False], ids=["npm-bundled", "debian-npm"])
-def test_every_standin_renders_a_complete_dockerfile(image: images.BaseImage, npm_bundled: bool) -> None:
-    dockerfile, packages = images.standin_dockerfile(
-        image, "course-standin/debian:bookworm", npm_bundled=npm_bundled
-    )
+def test_node_standin_dockerfile_is_the_official_shape() -> None:
+    dockerfile = images.NODE_DOCKERFILE.format(rootfs=images.ROOTFS_IMAGE, node_version="26.12.1")
     lines = dockerfile.splitlines()
-    assert lines[0] == "FROM course-standin/debian:bookworm"
-    assert lines[-1].startswith("CMD [") and "{" not in dockerfile
+    assert lines[0] == f"FROM course-standin/debian:{engine_root.SUITE}"
+    assert "ENV NODE_VERSION=26.12.1" in lines
+    assert 'ENTRYPOINT ["docker-entrypoint.sh"]' in lines
+    assert lines[-1] == 'CMD [ "node" ]'
+    assert "WORKDIR" not in dockerfile  # the official image leaves the working directory at /
     assert "update-ca-certificates" in dockerfile  # HTTPS works behind the host's proxy
-    assert all(package in dockerfile for package in packages)
-    if image.npm:
-        assert ("npm.tgz" in dockerfile) == npm_bundled
-        assert ("npm" in packages) == (not npm_bundled)
-    if image.entrypoint:
-        assert f'ENTRYPOINT ["{image.entrypoint}"]' in dockerfile
-    for instruction in image.instructions.splitlines():
-        assert instruction in lines
+    assert "{" not in dockerfile.replace("{ [", "").replace("; }", "")
+
+
+def test_the_entrypoint_runs_node_for_options_and_unknown_commands() -> None:
+    script = (images.STANDINS / "docker-entrypoint.sh").read_text()
+    assert 'set -- node "$@"' in script and script.rstrip().endswith('exec "$@"')
+
+
+def test_node_tags_follow_the_official_image() -> None:
+    assert images.node_tags("26.12.1", lts=26) == [
+        "latest", "26", "26.12", "26.12.1", "trixie", "26-trixie", "lts",
+    ]  # fmt: skip
+    assert "lts" not in images.node_tags("27.1.0", lts=26)
+
+
+def test_lts_major_is_the_newest_even_major_old_enough() -> None:
+    published = {
+        "24.0.0": "2025-05-06T00:00:00Z",
+        "25.0.0": "2025-10-16T00:00:00Z",
+        "26.0.0": "2026-05-06T00:00:00Z",
+        "26.1.0": "2026-05-20T00:00:00Z",
+    }
+    assert images.lts_major(published, dt.date(2026, 11, 28)) == 26
+    assert images.lts_major(published, dt.date(2026, 7, 1)) == 24
+
+
+def test_debian_standins_render_complete_dockerfiles(monkeypatch) -> None:
+    monkeypatch.setattr(images, "debian_package_version", lambda package: "3.13.5")
+    for name in ("python", "registry"):
+        recipe = images.BASE_IMAGES[name].recipe()
+        lines = recipe.dockerfile.splitlines()
+        assert lines[0] == f"FROM {images.ROOTFS_IMAGE}"
+        assert lines[-1].startswith("CMD [") and "{" not in recipe.dockerfile
+        json.loads(lines[-1].removeprefix("CMD "))
+    assert images.BASE_IMAGES["python"].recipe().tags == ["latest", "3", "3.13", "3.13.5"]
 
 
 def test_only_node_is_provisioned_by_default() -> None:
     assert [name for name, image in images.BASE_IMAGES.items() if image.default] == ["node"]
+
+
+def test_the_engine_runs_in_its_own_mount_namespace_with_host_paths() -> None:
+    command = engine_root.LAUNCHER
+    assert "--make-rslave" in command  # an unmount never reaches the host
+    assert "/tmp" in [str(folder) for folder in engine_root.user_folders()]  # bind mounts see host files

@@ -1,15 +1,14 @@
 #!/bin/sh
-# Entry point of the offline `node` stand-in, behaving like the official image's:
-# `docker run node` starts the REPL, `docker run node -e '...'` and `docker run node app.js`
-# run node with those arguments, and any other command (`npm`, `bash`) runs as given.
+# The official node image's entry point (nodejs/docker-node, docker-entrypoint.sh), so the
+# stand-in behaves the same: `docker run node` starts the REPL, `docker run node -v` and
+# `docker run node app.js` run node with those arguments, any other command runs as given.
 set -e
-first="${1:-}"
-case "$first" in
-  -*) set -- node "$@" ;;
-  *)
-    if [ -n "$first" ] && ! command -v "$first" >/dev/null 2>&1; then
-      set -- node "$@"
-    fi
-    ;;
-esac
+
+# Run command with node if the first argument contains a "-" or is not a system command. The last
+# part inside the "{}" is a workaround for the following bug in ash/dash:
+# https://bugs.debian.org/cgi-bin/bugreport.cgi?bug=874264
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+
 exec "$@"
