@@ -5,6 +5,9 @@ subset of its instructions a lecture has reached so far, with the new lines high
 `include_file()` shows any file or a named section of it. An unknown file, instruction or
 section raises, and `on_error_fail: true` turns that into a failed `mkdocs build --strict`
 that names the page and line of the macro call.
+
+`download_link()` links to a zip that hooks/downloads.py put into the site (`downloads_url`
+is the absolute URL of that folder).
 """
 
 from __future__ import annotations
@@ -135,3 +138,23 @@ def define_env(env: Any) -> None:
             text = text[int(match[1]) - 1 : int(match[2])]
         language = lang or LANGUAGES.get(Path(path).suffix, "dockerfile" if "Dockerfile" in path else "text")
         return _fence(text, lang=language, title=title or path, highlight=[])
+
+    site_url = str(env.conf.get("site_url") or "/")
+    env.variables["downloads_url"] = site_url.rstrip("/") + "/downloads"
+
+    @env.macro
+    def download_link(name: str) -> str:
+        """`[name.zip](../downloads/name.zip) (12 KB)`: a zip made by hooks/downloads.py."""
+        files = env.variables.get("files")  # the site's files, captured by mkdocs-macros in on_nav
+        zips = {
+            f.src_uri.removeprefix("downloads/").removesuffix(".zip"): f
+            for f in (files or [])
+            if f.src_uri.startswith("downloads/") and f.src_uri.endswith(".zip")
+        }
+        if name not in zips:
+            known = ", ".join(sorted(zips)) or "none; is hooks/downloads.py under hooks: in mkdocs.yml?"
+            raise MacroError(f"{_where(env, name)}: no download {name!r} (known: {known}).")
+        # Markdown links are relative to the page's source file; MkDocs checks and rewrites them
+        depth = env.page.file.src_uri.count("/")
+        size = max(1, round(len(zips[name].content_bytes) / 1024))
+        return f"[{name}.zip]({'../' * depth}downloads/{name}.zip) ({size} KB)"
