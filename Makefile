@@ -17,7 +17,8 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 $(INSTALLED): pyproject.toml requirements.lock
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) (>= 3.11) is needed"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+		|| { echo "error: Python >= 3.11 is needed as $(PYTHON) (found: $$($(PYTHON) --version 2>&1))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
@@ -42,8 +43,8 @@ pdf: $(INSTALLED) ## build the site and the offline PDFs site/pdf/course-ko.pdf,
 	COURSE_PDF=1 $(BIN)/mkdocs build --strict
 
 lint: $(INSTALLED) ## ruff over the Python code
-	$(BIN)/ruff check provision hooks tests bench
-	$(BIN)/ruff format --check provision hooks tests bench
+	$(BIN)/ruff check provision hooks tests bench conftest.py
+	$(BIN)/ruff format --check provision hooks tests bench conftest.py
 
 bench: $(INSTALLED) ## measure provisioning, test and container figures (see docs/maintainers/benchmarks.md)
 	$(BIN)/python -m bench $(ARGS)

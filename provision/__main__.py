@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import browser, engine, engine_root, images, registry
+from . import browser, engine, engine_root, host, images, registry
 from .system import ProvisionError, phase
 
 
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             status()
             return 0
         with phase("provisioning"):
+            if args.what == "all":
+                host.ensure_host_tools()  # curl, unzip, git, ip, node, npm: what pages run on the host
             if args.what in ("engine", "all", "images"):
                 engine.ensure_main_engine()
                 if engine.can_start_engines():

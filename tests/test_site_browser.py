@@ -15,7 +15,7 @@ from docstest.ci import unavailable
 from sitebuild import mkdocs_build
 
 from hooks.pdf import serve_folder
-from provision.browser import chromium_path
+from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font, chromium_path, missing_fonts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,13 @@ def require_chromium() -> str:
     if path is None:
         unavailable("no Chromium (run `make images`, which installs Debian's chromium as root)")
     return path  # type: ignore[return-value]
+
+
+def require_fonts() -> None:
+    """The fonts course.css names; without them Chromium draws with whatever fontconfig offers."""
+    if absent := missing_fonts():
+        names = ", ".join(f"{font.family} ({font.package})" for font in absent)
+        unavailable(f"fonts missing: {names} (run `make images`, which installs them as root)")
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +133,33 @@ def test_copy_button_copies_commands_only(page: object, site_url: str) -> None:
         return text;
     }""")  # type: ignore[attr-defined]
     assert copied.strip() == "docker run node"
+
+
+def drawn_with(page: object, selector: str) -> set[str]:
+    """The font families Chromium drew the first `selector` match's text with (DevTools' "Rendered Fonts")."""
+    cdp = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no {selector} on the page"
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"] for font in fonts}
+
+
+@pytest.mark.parametrize(
+    ("selector", "font"),
+    [("h1", TEXT_FONT), ("#l20-isolation", TEXT_FONT), (".highlight code .gp", CODE_FONT)],
+    ids=["heading", "korean-text", "code"],
+)
+def test_text_and_code_are_drawn_in_the_fonts_the_project_installs(
+    page: object, site_url: str, selector: str, font: Font
+) -> None:
+    require_fonts()
+    page.goto(site_url + LECTURE_20)  # type: ignore[attr-defined]
+    drawn = drawn_with(page, selector)
+    assert font.family in drawn, drawn
+    assert drawn <= {named.family for named in FONTS}, f"fontconfig fell back to {drawn}"
 
 
 @pytest.mark.parametrize(
