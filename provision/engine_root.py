@@ -26,7 +26,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .system import REPO, STATE, ProvisionError, apt_install, debian_mirror, is_debian_like, is_root, phase, run, say
+from .system import (
+    REPO,
+    STATE,
+    ProvisionError,
+    apt_install,
+    debian_mirror,
+    is_debian_like,
+    is_root,
+    phase,
+    run,
+    say,
+)
 
 SUITE = "trixie"  # Debian 13
 ROOT = STATE / "roots" / SUITE

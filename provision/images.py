@@ -286,7 +286,9 @@ def image_exists(ref: str, env: dict[str, str] | None = None) -> bool:
 
 
 def labels(ref: str, env: dict[str, str] | None = None) -> dict[str, str]:
-    proc = run(["docker", "image", "inspect", "--format", "{{json .Config.Labels}}", ref], check=False, env=env)
+    proc = run(
+        ["docker", "image", "inspect", "--format", "{{json .Config.Labels}}", ref], check=False, env=env
+    )
     if proc.returncode != 0:
         return {}
     return json.loads(proc.stdout.strip() or "null") or {}
@@ -353,7 +355,9 @@ def build_standin(image: BaseImage) -> Recipe:
         tag_args = [arg for tag in recipe.tags for arg in ("-t", f"{image.name}:{tag}")]
         with phase(f"build the {image.name} stand-in ({described}; tags {', '.join(recipe.tags)})"):
             run(["docker", "build", "-q", *label_args, *tag_args, context], timeout=900)
-    for source in {path.parent for path in recipe.files.values() if path.parent.name.startswith("node-standin-")}:
+    for source in {
+        path.parent for path in recipe.files.values() if path.parent.name.startswith("node-standin-")
+    }:
         shutil.rmtree(source, ignore_errors=True)
     say(f"{image.name}: offline stand-in built ({described})")
     return recipe

@@ -519,7 +519,7 @@ def test_interactive_transcript_that_differs_shows_the_terminal_diff(site: pytes
         """
         ```console
         $ docker run -it node
-        Welcome to Node.js v18.20.4.
+        Welcome to Node.js v26.12.1.
         Type ".help" for more information.
         > 1 + 1
         3
@@ -623,3 +623,140 @@ def engines_started_by(pid: int) -> list[Path]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             found.append(pidfile.parent)
     return found
+
+
+# -- the learner's world: terminal screens, downloads, no hidden swaps ----------------
+
+
+@pytest.mark.docker
+def test_docker_build_shows_the_final_screen_of_a_terminal(site: pytest.Pytester) -> None:
+    path = page(
+        site,
+        """
+        ---
+        docstest:
+          copy: [app]
+        ---
+        ```console
+        $ docker build -t screen app
+        TODO
+        ```
+        """,
+    )
+    run(site, "page.md", "--update-docs").assert_outcomes(passed=1)
+    written = path.read_text()
+    assert "[+] Building " in written and " FINISHED " in written  # BuildKit's view, not a log
+    assert " => [1/3] FROM docker.io/library/node:latest" in written
+    assert max(len(line) for line in written.splitlines()) <= 100  # the stated terminal width
+    run(site, "page.md").assert_outcomes(passed=1)  # durations and order normalised: it matches again
+
+
+def test_a_hidden_setup_step_may_not_change_the_readers_files(site: pytest.Pytester) -> None:
+    page(
+        site,
+        """
+        ```console
+        $ printf 'FROM node\\n' > Dockerfile
+        ```
+
+        <!-- docstest:setup
+        printf 'FROM busybox\\n' > Dockerfile
+        -->
+
+        ```console
+        $ cat Dockerfile
+        FROM busybox
+        ```
+        """,
+    )
+    result = run(site, "page.md")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "page.md:6: a hidden setup step changed the reader's files*",
+            "    changed: Dockerfile",
+            "*hint: show that step as a visible command*",
+        ]
+    )
+    assert_no_plugin_frames(result.stdout.str())
+
+
+def test_a_hidden_setup_step_that_only_cleans_up_passes(site: pytest.Pytester) -> None:
+    page(
+        site,
+        """
+        <!-- docstest:setup
+        unset LEFTOVER
+        -->
+
+        ```console
+        $ echo "${LEFTOVER:-clean}"
+        clean
+        ```
+        """,
+    )
+    run(site, "page.md").assert_outcomes(passed=2)
+
+
+def test_variables_come_from_the_projects_conftest_and_unknown_ones_fail(site: pytest.Pytester) -> None:
+    site.makeconftest(
+        """
+        def pytest_docstest_variable(name, config):
+            return "hello from conftest" if name == "greeting" else None
+        """
+    )
+    page(
+        site,
+        """
+        ```console
+        $ echo "{{ greeting }}" '{{.Names}}'
+        hello from conftest {{.Names}}
+        $ echo {{ nobody_knows }}
+        ```
+        """,
+    )
+    result = run(site, "page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["page.md:4: no value for {{ nobody_knows }} here", "*pytest_docstest_variable*"]
+    )
+
+
+def test_unpack_starts_from_a_download_and_leaves_checks_the_end_state(site: pytest.Pytester) -> None:
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("kit/readme.txt", "read me\n")
+        archive.writestr("kit/run.sh", "echo run\n")
+    (site.path / "kit.zip").write_bytes(data.getvalue())
+    site.makeconftest(
+        f"""
+        def pytest_docstest_variable(name, config):
+            return {str(site.path)!r} if name == "here" else None
+        """
+    )
+    page(
+        site,
+        """
+        ---
+        docstest:
+          unpack: ["file://{{ here }}/kit.zip"]
+          leaves: ["file://{{ here }}/kit.zip"]
+        ---
+        ```console
+        $ cat kit/readme.txt
+        read me
+        $ echo extra > kit/extra.txt
+        ```
+        """,
+    )
+    result = run(site, "page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "page.md:1: the page must leave the learner's folder as the download*",
+            "    not in the download: kit/extra.txt",
+        ]
+    )

@@ -8,6 +8,7 @@ docker_scope (private engines and cleanup), runner (a page's run), update
 """
 
 from .plugin import (
+    pytest_addhooks,
     pytest_addoption,
     pytest_collect_file,
     pytest_collection_modifyitems,
@@ -15,6 +16,7 @@ from .plugin import (
 )
 
 __all__ = [
+    "pytest_addhooks",
     "pytest_addoption",
     "pytest_collect_file",
     "pytest_collection_modifyitems",

@@ -112,6 +112,9 @@ def remove_all_but(env: dict[str, str], keep: Inventory) -> Inventory:
         docker(env, "network", "rm", *gone.networks, check=False)
     if gone.volumes:
         docker(env, "volume", "rm", "-f", *gone.volumes, check=False)
+    # BuildKit's cache outlives the images: without this, the next page's build would show
+    # `CACHED` steps that its learner never built.
+    docker(env, "builder", "prune", "-af", check=False, timeout=120)
     return gone
 
 

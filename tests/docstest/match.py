@@ -21,6 +21,16 @@ _TIME_AMOUNT = r"(?:\d+|an?|About an?|Less than a)"
 _TIME_UNIT = r"(?:second|minute|hour|day|week|month|year)s?"
 REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"sha256:[0-9a-f]{64}"), "sha256:[DIGEST]"),
+    # BuildKit's terminal view: a digest cut at the terminal's edge, the build's and each
+    # step's duration (right-aligned: the padding before it varies with its width), and the
+    # seconds-since-start before each line of a failed step's log.
+    (re.compile(r"sha256:[0-9a-f]{12,63}(?![0-9a-f])"), "sha256:[DIGEST]"),
+    (re.compile(r"(?m)^\[\+\] Building \d+(?:\.\d+)?s"), "[+] Building [TIME]"),
+    (re.compile(r"(?m)^(\[\+\] Building .*?) {2,}(\S+)$"), r"\1 \2"),
+    (re.compile(r"(?m)^( => .*?)\s+\d+(?:\.\d+)?s$"), r"\1 [TIME]"),
+    (re.compile(r"(?m)^\d+\.\d{3} (?=\S)"), "[TIME] "),
+    # Whether an unchanged base image step is shown as CACHED depends on timing.
+    (re.compile(r"(?m)^ => CACHED (\[\d+/\d+\] FROM )"), r" => \1"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "[ID]"),
     (re.compile(r"\b(?=[0-9a-f]{12}\b)(?=[a-f]*\d)[0-9a-f]{12}\b"), "[ID]"),
     (re.compile(rf"\b{_TIME_AMOUNT} {_TIME_UNIT} ago\b"), "[AGO]"),
@@ -39,7 +49,28 @@ def redact(text: str, extra: Iterable[str] = ()) -> str:
         text = re.sub(pattern, "[REDACTED]", text)
     for pattern, replacement in REDACTIONS:
         text = pattern.sub(replacement, text)
-    return text
+    return _build_context_first(text)
+
+
+_BUILD_CONTEXT = " => [internal] load build context"
+_NUMBERED_STEP = re.compile(r"^ => (?:CACHED |ERROR |CANCELED )?\[\d+/\d+\] ")
+
+
+def _build_context_first(text: str) -> str:
+    """BuildKit lists steps by start time, and uploading the build context runs beside the
+    first steps (FROM, WORKDIR): put that group before the first numbered step, on both sides."""
+    if _BUILD_CONTEXT not in text:
+        return text
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(_BUILD_CONTEXT))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith(" => => "):
+        end += 1
+    group, rest = lines[start:end], lines[:start] + lines[end:]
+    first = next((i for i, line in enumerate(rest) if _NUMBERED_STEP.match(line)), None)
+    if first is None:
+        return text
+    return "\n".join(rest[:first] + group + rest[first:])
 
 
 REGEX_SUFFIX = " (re)"  # cram/prysk style: the rest of the line is a regular expression

@@ -32,6 +32,7 @@ class Directives:
     redactions: list[str] = field(default_factory=list)  # extra regexes normalised on both sides
     interactive: bool | None = None  # None: detect from the command (docker run -it ...)
     prompt: str = "> "
+    terminal: bool | None = None  # None: detect (docker build shows BuildKit's terminal view)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Command:
     output: list[OutputLine] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)  # interactive transcripts only
     interactive: bool = False
+    terminal: bool = False  # run on the terminal and compare its final screen (no input typed)
 
     @property
     def first_line(self) -> str:
@@ -95,7 +97,9 @@ class Block:
 class PageOptions:
     """Page-level settings from the front matter's `docstest:` mapping."""
 
-    copy: list[str] = field(default_factory=list)
+    copy: list[str] = field(default_factory=list)  # repo folders copied in (maintainers' pages)
+    unpack: list[str] = field(default_factory=list)  # zip URLs a learner has unpacked by now
+    leaves: list[str] = field(default_factory=list)  # zip URLs the work folder must equal at the end
     engine: str = "worker"  # "worker" (shared per test worker) | "fresh" (no images, own engine)
     timeout: float = 1800.0
 

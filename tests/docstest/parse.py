@@ -38,6 +38,7 @@ DIRECTIVE_KEYS = {
     "redact": "regex normalised on both sides of this block's output",
     "interactive": "run under a terminal and type the transcript's input lines",
     "prompt": "the interactive program's prompt (default '> ')",
+    "terminal": "run on a terminal and compare its final screen (default: for docker build)",
 }
 PAGE_KEYS = {f.name for f in fields(PageOptions)}
 
@@ -173,6 +174,8 @@ def _apply(d: Directives, key: str, value: str | None) -> None:
         d.interactive = value is None or value.lower() in ("1", "true", "yes")
     elif key == "prompt":
         d.prompt = need()
+    elif key == "terminal":
+        d.terminal = value is None or value.lower() in ("1", "true", "yes")
 
 
 def parse_fence_info(info: str, path: Path, line: int) -> tuple[str, str]:
@@ -210,6 +213,13 @@ def is_interactive_command(command: str) -> bool:
     return interactive and tty and "d" not in flags and "--detach" not in long
 
 
+def is_terminal_command(command: str) -> bool:
+    """`docker build` (and `docker buildx build`, `docker image build`): BuildKit draws its
+    progress for a terminal, so a learner's screen differs from a log file's lines."""
+    first = command.splitlines()[0] if command else ""
+    return re.match(r"^\s*docker\s+(?:buildx\s+|image\s+)?build\b", first) is not None
+
+
 def parse_transcript(block: Block, start_line: int) -> list[Command]:
     commands: list[Command] = []
     lines = block.source.split("\n")
@@ -238,6 +248,10 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
     for command in commands:
         interactive = block.directives.interactive
         command.interactive = is_interactive_command(command.text) if interactive is None else interactive
+        terminal = block.directives.terminal
+        command.terminal = not command.interactive and (
+            is_terminal_command(command.text) if terminal is None else terminal
+        )
         if command.interactive:
             prompt = block.directives.prompt
             for out in command.output:
@@ -361,8 +375,12 @@ def _page_options(text: str, path: Path) -> PageOptions:
     if not isinstance(raw, dict) or set(raw) - PAGE_KEYS:
         raise PageError(path, 1, f"front matter `docstest:` takes only {sorted(PAGE_KEYS)}, got {raw!r}")
     options = PageOptions(**raw)
-    if isinstance(options.copy, str):
-        options.copy = [options.copy]
+    for name in ("copy", "unpack", "leaves"):
+        value = getattr(options, name)
+        if isinstance(value, str):
+            setattr(options, name, [value])
+        elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise PageError(path, 1, f"docstest.{name} takes a list of strings, not {value!r}")
     if options.engine not in ("worker", "fresh"):
         raise PageError(path, 1, f"docstest.engine must be 'worker' or 'fresh', not {options.engine!r}")
     return options

@@ -43,6 +43,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from . import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Private engines are stopped at process exit (docker_scope's atexit), also on SIGTERM.
     install_exit_handlers()
@@ -128,6 +134,7 @@ class DocPage(pytest.File):
                     self.config.getoption("update_docs"),
                     worker,
                     docker,
+                    Variables(self.config),
                 )
             except ProvisionError as error:
                 raise BlockFailure(
@@ -149,6 +156,22 @@ class DocPage(pytest.File):
                     self.warn(pytest.PytestWarning(f"--update-docs rewrote expected output in {path}"))
             for note in notes:
                 self.warn(pytest.PytestWarning(f"{self.page.path}: {note}"))
+
+
+class Variables:
+    """`{{ name }}` in commands and front matter, valued by the project's conftest hook."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.values: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str | None:
+        if name not in self.values:
+            value = self.config.hook.pytest_docstest_variable(name=name, config=self.config)
+            if value is None:
+                return None
+            self.values[name] = value
+        return self.values[name]
 
 
 def _repeated_in_other_languages(page: Page, languages: list[str]) -> set[int]:

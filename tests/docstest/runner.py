@@ -7,10 +7,12 @@ import re
 import shutil
 import tempfile
 import time
+import urllib.error
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import match
+from . import archives, match
 from .docker_scope import FreshScope, PrivateScope, Scope, SharedScope, WorkerEngine
 from .model import Block, Command, Page
 from .rewrite import Rewriter, host_ports
@@ -38,6 +40,7 @@ class PageRun:
     update: bool
     worker: WorkerEngine | None  # None when private engines cannot be used
     needs_docker: bool
+    variables: Callable[[str], str | None] = lambda name: None  # `{{ name }}` -> value
     next_block: int = 0
     failed_at: int | None = None
     backgrounds: list[Background] = field(default_factory=list)
@@ -51,18 +54,11 @@ class PageRun:
         self.scratch = self.tmp / "scratch"
         self.workdir.mkdir()
         self.scratch.mkdir()
-        for folder in self.page.options.copy:
-            source = self.repo / folder
-            if not source.exists():
-                raise BlockFailure(
-                    f"{self.page.path}:1: front matter copies {folder!r}, which does not exist in {self.repo}"
-                )
-            shutil.copytree(
-                source,
-                self.workdir / folder,
-                symlinks=True,
-                ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__"),
-            )
+        try:
+            self._prepare_folder()
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
         self.scope: Scope | None = None
         env = {
             "DOCSTEST_REPO": str(self.repo),
@@ -82,6 +78,51 @@ class PageRun:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCKER_HOST"))}
         self.shell = PageShell(self.workdir, self.scratch, {**base, **{k: v for k, v in env.items() if v}})
         self.rewriter = Rewriter(host_ports(c.text for b in self.page.blocks for c in b.commands))
+
+    # -- variables and archives ------------------------------------------------------
+
+    def _prepare_folder(self) -> None:
+        """The learner's folder at the start: copied repo folders, unpacked downloads."""
+        for folder in self.page.options.copy:
+            source = self.repo / folder
+            if not source.exists():
+                raise BlockFailure(
+                    f"{self.page.path}:1: front matter copies {folder!r}, which does not exist in {self.repo}"
+                )
+            shutil.copytree(
+                source,
+                self.workdir / folder,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__"),
+            )
+        for url in self.page.options.unpack:
+            archives.unpack(self._archive(url, "unpack"), self.workdir)
+
+    def expand(self, text: str, line: int) -> str:
+        """Put the values of `{{ name }}` variables into a command (Docker's `{{.Names}}` stays)."""
+
+        def value(found: re.Match[str]) -> str:
+            got = self.variables(found.group(1))
+            if got is None:
+                raise BlockFailure(
+                    f"{self.page.path}:{line}: no value for {found.group(0)} here\n"
+                    "  hint: a conftest.py must answer pytest_docstest_variable for it"
+                )
+            return got
+
+        return VARIABLE.sub(value, text)
+
+    def _real(self, text: str, line: int) -> str:
+        return self.rewriter.to_real(self.expand(text, line))
+
+    def _archive(self, url: str, option: str) -> bytes:
+        real = self.expand(url, 1)
+        try:
+            return archives.fetch(real)
+        except (OSError, urllib.error.URLError) as error:
+            raise BlockFailure(
+                f"{self.page.path}:1: front matter docstest.{option}: cannot fetch {real}: {error}"
+            ) from None
 
     # -- running ---------------------------------------------------------------------
 
@@ -125,7 +166,7 @@ class PageRun:
         if block.kind == "script":
             command = block.commands[0]
             result = self.shell.run(
-                self.rewriter.to_real(command.text), self._remaining(block.directives.timeout)
+                self._real(command.text, command.line), self._remaining(block.directives.timeout)
             )
             self._check_status(block, command, result, compare_output=False)
             return
@@ -134,16 +175,34 @@ class PageRun:
                 self._start_background(block, command)
             elif command.interactive:
                 self._interactive(block, command)
+            elif command.terminal:
+                real = self._real(command.text, command.line)
+                result = self.shell.run_on_terminal(real, self._remaining(block.directives.timeout))
+                self._check_status(block, command, result, compare_output=True)
             else:
-                real = self.rewriter.to_real(command.text)
+                real = self._real(command.text, command.line)
                 result = self.shell.run(real, self._remaining(block.directives.timeout))
                 self._check_status(block, command, result, compare_output=True)
 
     def _hidden(self, block: Block) -> None:
+        """A hidden setup step: it may clean up, never change a file a visible command reads."""
         command = block.commands[0]
+        before = archives.snapshot(self.workdir)
         result = self.shell.run(
-            self.rewriter.to_real(command.text), self._remaining(block.directives.timeout)
+            self._real(command.text, command.line), self._remaining(block.directives.timeout)
         )
+        changed = archives.changes(before, archives.snapshot(self.workdir))
+        if changed:
+            raise BlockFailure(
+                _report(
+                    block,
+                    command,
+                    "a hidden setup step changed the reader's files, so the visible commands after "
+                    "it would act on something a reader never made:\n    " + "\n    ".join(changed[:20]),
+                    hint="show that step as a visible command, or start the page from a download an "
+                    "earlier page unpacked (front matter docstest.unpack); hidden steps may only clean up",
+                )
+            )
         if result.status != 0:
             raise BlockFailure(
                 _report(
@@ -223,7 +282,7 @@ class PageRun:
         inputs = [step.text for step in command.steps if step.kind == "input"]
         prompt = block.directives.prompt
         result = self.shell.run_interactive(
-            self.rewriter.to_real(command.text), inputs, prompt, self._remaining(block.directives.timeout)
+            self._real(command.text, command.line), inputs, prompt, self._remaining(block.directives.timeout)
         )
         # On screen, Ctrl+C and Ctrl+D leave the prompt alone on its line.
         shown = [
@@ -265,7 +324,7 @@ class PageRun:
             )
 
     def _start_background(self, block: Block, command: Command) -> None:
-        job = self.shell.start_background(self.rewriter.to_real(command.text), command.line)
+        job = self.shell.start_background(self._real(command.text, command.line), command.line)
         self.backgrounds.append(Background(block, command, job))
         ready = block.directives.ready
         if ready:
@@ -313,6 +372,14 @@ class PageRun:
                         hint=UPDATE_HINT.format(path=background.block.path),
                     )
                 )
+        if self.failed_at is None:
+            for url in self.page.options.leaves:
+                left = archives.differences(self._archive(url, "leaves"), self.workdir)
+                if left:
+                    problems.append(
+                        f"{self.page.path}:1: the page must leave the learner's folder as the download "
+                        f"{url} holds (docstest.leaves), but at its end:\n    " + "\n    ".join(left[:20])
+                    )
         for block in (b for b in self.page.blocks if b.kind == "teardown"):
             result = self.shell.run(block.commands[0].text, 120)
             if result.status != 0:
@@ -340,6 +407,9 @@ class PageRun:
                 notes.append(f"cleanup of Docker objects failed: {error}")
         shutil.rmtree(self.tmp, ignore_errors=True)
         return notes
+
+
+VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
 def _indent(text: str, prefix: str = "    ") -> str:

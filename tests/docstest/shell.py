@@ -26,6 +26,9 @@ import pexpect
 import pyte
 
 COLUMNS, ROWS = 160, 50
+# The width of the terminal whose final screen `terminal` commands (docker build) show: what
+# a learner's terminal of that width shows, stated in the author's guide and on the pages.
+TERMINAL_COLUMNS = 100
 
 
 class ShellDied(RuntimeError):
@@ -202,6 +205,42 @@ class PageShell:
             raise ShellDied("the page's shell ended during an interactive command") from error
         return Result(render_terminal(transcript), status, time.monotonic() - started)
 
+    def run_on_terminal(self, command: str, timeout: float, columns: int = TERMINAL_COLUMNS) -> Result:
+        """Run `command` on a terminal `columns` wide and return what its screen shows at the end.
+
+        BuildKit redraws its progress in place; a learner sees only the final screen, so that
+        is what the page shows. After the timeout the command gets Ctrl+C, as a learner would
+        press it, and the screen after that is returned with status None.
+        """
+        script = self._script(command)
+        marker = self._marker()
+        with contextlib.suppress(pexpect.TIMEOUT):
+            self.child.read_nonblocking(100_000, timeout=0.1)  # drop job notices and the like
+        started = time.monotonic()
+        self.child.setwinsize(ROWS, columns)
+        self.child.sendline(
+            f'stty echo; . {script}; status=$?; stty -echo; printf "\\n{marker} %s\\n" "$status"'
+        )
+        status: int | None = None
+        try:
+            index = self.child.expect([rf"{marker} (\d+)", pexpect.TIMEOUT], timeout=timeout)
+            transcript = self.child.before or ""  # after a timeout, still in pexpect's buffer
+            if index == 0:
+                status = int(self.child.match.group(1))
+            else:
+                self.child.sendintr()
+                with contextlib.suppress(pexpect.TIMEOUT):
+                    self.child.expect(rf"{marker} (\d+)", timeout=30)
+                    transcript = self.child.before or ""  # everything since the command started
+                    return Result(render_terminal(transcript, columns), None, time.monotonic() - started)
+                transcript = self.child.before or transcript
+                self.interrupt()
+        except pexpect.EOF as error:
+            raise ShellDied("the page's shell ended during a terminal command") from error
+        finally:
+            self.child.setwinsize(ROWS, COLUMNS)
+        return Result(render_terminal(transcript, columns), status, time.monotonic() - started)
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.child.sendline("exit")
@@ -220,9 +259,9 @@ def _default_signals() -> None:
         signal.signal(sig, signal.SIG_DFL)
 
 
-def render_terminal(stream: str) -> str:
+def render_terminal(stream: str, columns: int = COLUMNS) -> str:
     """What a terminal shows after `stream` (cursor moves, colours and erasures applied)."""
-    screen = pyte.Screen(COLUMNS, 2000)
+    screen = pyte.Screen(columns, 2000)
     pyte.Stream(screen).feed(stream.replace("\r\n", "\r\n"))
     lines = [line.rstrip() for line in screen.display[: screen.cursor.y + 1]]
     while lines and not lines[-1]:
