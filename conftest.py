@@ -41,3 +41,27 @@ def pytest_docstest_variable(name: str, config: pytest.Config) -> str | None:
     if name == "downloads_url":
         return _course_site_url() + "downloads"
     return None
+
+
+# -- what the pages were verified with ------------------------------------------------------
+
+LECTURES = sorted(f"docs/lectures/{path.name}" for path in (REPO / "docs" / "lectures").glob("*.md"))
+_lecture_outcomes: dict[str, set[str]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    page = report.nodeid.split("::", 1)[0]
+    if page in LECTURES and (report.when == "call" or report.outcome != "passed"):
+        _lecture_outcomes.setdefault(page, set()).add(report.outcome)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After a green run of every lecture page, record the engine and images they ran on
+    (docs/verified-with.json, shown on each lecture page by hooks/verified_with.py)."""
+    if hasattr(session.config, "workerinput") or exitstatus != 0:
+        return
+    if any(_lecture_outcomes.get(page) != {"passed"} for page in LECTURES):
+        return  # a subset, a failure or a skip: what the pages show was not verified here
+    from hooks import verified_with
+
+    verified_with.record()

@@ -1,0 +1,43 @@
+"""Each lecture states what its transcripts were verified with, from the last green test run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from sitebuild import mkdocs_build
+
+from hooks import verified_with
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_record_is_complete_and_dated() -> None:
+    data = verified_with.load()
+    assert dt.date.fromisoformat(data["date"]) <= dt.datetime.now(dt.UTC).date()
+    assert int(data["engine"].split(".")[0]) >= 23  # BuildKit is the default builder
+    assert re.fullmatch(r"\d+\.\d+\.\d+", data["node"]) and re.fullmatch(r"\d+\.\d+\.\d+", data["buildx"])
+
+
+def test_an_incomplete_record_fails_loudly(tmp_path: Path) -> None:
+    path = tmp_path / "verified-with.json"
+    path.write_text('{"date": "2026-11-28", "engine": "26.1.5"}')
+    with pytest.raises(ValueError, match="missing"):
+        verified_with.load(path)
+
+
+def test_every_lecture_page_states_the_recorded_versions_in_both_languages(tmp_path: Path) -> None:
+    build = mkdocs_build(tmp_path / "site")
+    assert build.returncode == 0, build.stderr[-2000:]
+    data = verified_with.load()
+    lectures = sorted((tmp_path / "site" / "lectures").glob("*/index.html"))
+    assert len(lectures) == len(list((REPO / "docs" / "lectures").glob("*.md")))
+    for page in lectures:
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        assert "검증 환경" in text and "Verified with" in text, page
+        for value in (data["date"], data["engine"], data["cli"], data["buildx"], data["node"], data["npm"]):
+            assert value in text, (page, value)
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Verified with" not in home  # lectures only
