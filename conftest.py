@@ -27,7 +27,7 @@ def _course_site_url() -> str:
 
         site = Path(tempfile.mkdtemp(prefix="course-site-"))
         atexit.register(shutil.rmtree, site, True)
-        build = mkdocs_build(site)
+        build = mkdocs_build(site, config_dir=REPO)  # this folder's site, also in a scratch copy
         if build.returncode != 0:
             raise RuntimeError(f"mkdocs build of the course site failed:\n{build.stderr[-2000:]}")
         stack = contextlib.ExitStack()

@@ -51,12 +51,14 @@ def test_every_console_block_on_a_page_is_collected(path: Path) -> None:
 
 
 def scratch_site(tmp_path: Path, pages: list[str]) -> Path:
-    """A folder with the given pages, goals-app and examples, set up like the repository."""
-    for folder in ("goals-app", "examples"):
+    """A copy of the course (pages, site configuration, goals-app, examples, the conftest that
+    serves the site's downloads), so a change to the copy's goals-app reaches its downloads.
+    `pages` are the pages the test runs (all are copied: the site builds strictly)."""
+    for folder in ("goals-app", "examples", "docs", "hooks", "overrides"):
         shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("node_modules"))
-    for page in pages:
-        (tmp_path / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(DOCS / page, tmp_path / "docs" / page)
+    for name in ("mkdocs.yml", "conftest.py"):
+        shutil.copy(REPO / name, tmp_path / name)
+    assert all((tmp_path / "docs" / page).exists() for page in pages)
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\naddopts = -p docstest -p no:cacheprovider\ndocstest_roots = docs\n"
     )
