@@ -46,6 +46,17 @@ def _get(path: str, *, accept: str = "") -> int:
         return 0
 
 
+def digest(repository: str, tag: str) -> str:
+    """The manifest digest the registry serves for `repository:tag` ("" when it has none)."""
+    request = urllib.request.Request(f"{MIRROR_URL}/v2/{repository}/manifests/{tag}", method="HEAD")
+    request.add_header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return response.headers.get("Docker-Content-Digest", "")
+    except OSError:
+        return ""
+
+
 def is_running() -> bool:
     return _get("/v2/") == 200
 

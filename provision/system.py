@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,13 +112,20 @@ def apt_install(packages: dict[str, str]) -> None:
         run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 
-def wait_until(predicate, *, timeout: float, what: str, log: Path | None = None) -> None:
+def wait_until(
+    predicate: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    log: Path | None = None,
+    interval: float = 0.2,
+) -> None:
     """Poll `predicate` until true; on timeout name what was awaited and show the log tail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.2)
+        time.sleep(interval)
     tail = ""
     if log is not None and log.exists():
         tail = "\n    " + "\n    ".join(log.read_text(errors="replace").splitlines()[-15:])

@@ -19,11 +19,11 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from provision import engine, images, registry
+from provision import engine, images, private, registry
 from provision.system import ProvisionError
 
 
@@ -126,6 +126,10 @@ class Scope:
     def finish(self) -> None:
         raise NotImplementedError
 
+    def engine_problem(self) -> str | None:
+        """Why the engine cannot be used any more (it died), or None while it works."""
+        return None if engine.answers(self.env) else "the machine's Docker engine does not answer"
+
 
 class PrivateScope(Scope):
     """A page on a worker's private engine: everything beyond the base images is the page's."""
@@ -133,6 +137,9 @@ class PrivateScope(Scope):
     def __init__(self, worker: WorkerEngine) -> None:
         self.worker = worker
         self.env = worker.env
+
+    def engine_problem(self) -> str | None:
+        return self.worker.engine_problem()
 
     def finish(self) -> None:
         remove_all_but(self.env, self.worker.baseline)
@@ -144,7 +151,7 @@ class FreshScope(Scope):
     """A page with an engine of its own, with no images: stopped and deleted afterwards."""
 
     def __init__(self) -> None:
-        self.engine = engine.start_private_engine(mirror=True)
+        self.engine = private.start_private_engine(mirror=True)
         _running.append(self.engine)
         self.env = self.engine.env
 
@@ -152,6 +159,9 @@ class FreshScope(Scope):
         self.engine.stop()
         with contextlib.suppress(ValueError):
             _running.remove(self.engine)
+
+    def engine_problem(self) -> str | None:
+        return None if self.engine.alive() else self.engine.death_note()
 
 
 class SharedScope(Scope):
@@ -165,7 +175,7 @@ class SharedScope(Scope):
         remove_all_but(self.env, self.before)
 
 
-_running: list[engine.PrivateEngine] = []
+_running: list[private.PrivateEngine] = []
 
 
 def _stop_all() -> None:
@@ -181,25 +191,48 @@ atexit.register(_stop_all)  # also after Ctrl+C: nothing of a run stays behind
 class WorkerEngine:
     """This test process's private engine, started on first use, holding the base images.
 
-    With DOCSTEST_WORKER_ENGINE set (a DOCKER_HOST value), that engine is adopted instead:
-    the plugin's own tests run many short pytest processes on one engine they own.
+    The base images come from a seed (hard-linked, see provision.private), so a new engine
+    holds them at once instead of pulling hundreds of MB. With DOCSTEST_WORKER_ENGINE set (a
+    DOCKER_HOST value), that engine is adopted instead: the plugin's own tests run many short
+    pytest processes on one engine they own.
     """
 
     def __init__(self, adopt: str | None = None) -> None:
-        self.engine: engine.PrivateEngine | None = None
+        self.engine: private.PrivateEngine | None = None
         if adopt:
             self.env = {**os.environ, "DOCKER_HOST": adopt}
         else:
-            registry.ensure_running()
-            self.engine = engine.start_private_engine(mirror=True)
-            _running.append(self.engine)
-            self.env = self.engine.env
+            self.env = self._start()
         self.baseline = Inventory()
         self.ensure_base_images()
 
+    def _start(self) -> dict[str, str]:
+        registry.ensure_running()
+        self.engine = private.start_private_engine(mirror=True, seed=_seed())
+        _running.append(self.engine)
+        return self.engine.env
+
+    def engine_problem(self) -> str | None:
+        """None while this worker's engine works; else why not (pid, status, log tail)."""
+        if self.engine is None:
+            return (
+                None
+                if engine.answers(self.env)
+                else f"the adopted engine {self.env['DOCKER_HOST']} does not answer"
+            )
+        return None if self.engine.alive() else self.engine.death_note()
+
+    def restart(self) -> str:
+        """Replace a dead engine with a new one; returns what happened to the old one."""
+        note = self.engine_problem() or "it stopped answering"
+        self.stop()
+        self.env = self._start()
+        self.ensure_base_images()
+        return note
+
     def ensure_base_images(self) -> None:
-        for image in images.BASE_IMAGES.values():
-            if not image.default or images.image_exists(image.ref, env=self.env):
+        for image in _default_images():
+            if _image_present(self.env, image.ref):
                 continue
             if not registry.has_image(image.repository, image.tag):
                 raise ProvisionError(
@@ -215,6 +248,34 @@ class WorkerEngine:
                 _running.remove(self.engine)
 
 
+def _image_present(env: dict[str, str], ref: str) -> bool:
+    """Over the API socket where the engine is local (milliseconds), else with the CLI."""
+    socket_path = _unix_socket(env)
+    if socket_path is None:
+        return images.image_exists(ref, env=env)
+    try:
+        _api_get(socket_path, f"/images/{ref}/json")
+    except ProvisionError:
+        return False
+    return True
+
+
+def _default_images() -> list[images.BaseImage]:
+    return [image for image in images.BASE_IMAGES.values() if image.default]
+
+
+def _seed() -> Path | None:
+    """The seed holding the base images the local registry serves now (made on first use)."""
+    digests = [registry.digest(image.repository, image.tag) for image in _default_images()]
+    if not all(digests):
+        return None  # the registry lacks one: ensure_base_images says so
+    key = "-".join(digest.removeprefix("sha256:")[:16] for digest in digests)
+    seed = private.seed_path(key)
+    if seed.exists():
+        return seed
+    return private.make_seed(key, [image.ref for image in _default_images()])
+
+
 _worker: WorkerEngine | None = None
 
 
@@ -226,10 +287,22 @@ def worker_engine() -> WorkerEngine:
     return _worker
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def install_exit_handlers() -> None:
-    """Make SIGTERM exit through atexit too, so a killed run still removes its engines."""
+    """SIGTERM (a CI cancel, `timeout`, `kill`) ends a run like Ctrl+C: pytest reports it as
+    interrupted, and the atexit handlers remove its engines and folders."""
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def sweep_leftovers() -> None:
+    """Remove what killed runs left behind (engines of dead owners), before this run starts."""
+    if can_isolate():
+        with contextlib.suppress(OSError, ProvisionError):
+            private.sweep()
 
 
 def can_isolate() -> bool:

@@ -19,7 +19,7 @@ from provision import engine as engines
 from provision.system import ProvisionError
 
 from .ci import unavailable
-from .docker_scope import can_isolate, install_exit_handlers, worker_engine
+from .docker_scope import can_isolate, install_exit_handlers, sweep_leftovers, worker_engine
 from .model import Block, Page, PageError
 from .parse import parse_page
 from .runner import BlockFailure, PageRun, needs_docker
@@ -52,6 +52,8 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # Private engines are stopped at process exit (docker_scope's atexit), also on SIGTERM.
     install_exit_handlers()
+    if not hasattr(config, "workerinput"):  # once per run: what killed runs left behind
+        sweep_leftovers()
     # A page's blocks share one shell: under pytest-xdist, keep each page on one worker.
     # (`-n N` alone means --dist load, which would split a page across workers.)
     if getattr(config.option, "dist", "no") == "load":
@@ -122,6 +124,11 @@ class DocPage(pytest.File):
                 if can_isolate() and self.page.options.engine != "fresh":
                     try:
                         worker = worker_engine()
+                        if worker.engine_problem() is not None:
+                            note = worker.restart()
+                            self.warn(
+                                pytest.PytestWarning(f"{self.page.path}: restarted a dead engine: {note}")
+                            )
                     except ProvisionError as error:
                         raise BlockFailure(
                             f"{self.page.path}:1: could not start this test worker's private "
@@ -238,10 +245,9 @@ class PythonBlock(pytest.Item):
             indent=len(self.block.indent),
         )
         request = SimpleNamespace(config=self.config, node=self)  # all EvalExample reads of a request
-        evaluator = EvalExample(
-            tmp_path=Path(tempfile.mkdtemp(prefix="docstest-py-")), pytest_request=request
-        )  # type: ignore[arg-type]
-        evaluator.run_print_check(example)
+        with tempfile.TemporaryDirectory(prefix="docstest-py-") as tmp:
+            evaluator = EvalExample(tmp_path=Path(tmp), pytest_request=request)  # type: ignore[arg-type]
+            evaluator.run_print_check(example)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}: python"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import re
 import shutil
@@ -33,7 +35,7 @@ class Background:
     job: BackgroundJob
 
 
-@dataclass
+@dataclass(eq=False)  # identity: open runs are tracked in a set
 class PageRun:
     page: Page
     repo: Path
@@ -50,6 +52,7 @@ class PageRun:
 
     def __post_init__(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="docstest-"))
+        _open_runs.add(self)
         self.workdir = self.tmp / "work"
         self.scratch = self.tmp / "scratch"
         self.workdir.mkdir()
@@ -58,6 +61,7 @@ class PageRun:
             self._prepare_folder()
         except BaseException:
             shutil.rmtree(self.tmp, ignore_errors=True)
+            _open_runs.discard(self)
             raise
         self.scope: Scope | None = None
         env = {
@@ -143,10 +147,19 @@ class PageRun:
                 self._run_block(block)
             except BlockFailure:
                 self.failed_at = current
+                self._blame_a_dead_engine(block)
                 raise
             except ShellDied as error:
                 self.failed_at = current
+                self._blame_a_dead_engine(block)
                 raise BlockFailure(f"{block.path}:{block.line}: {error}") from None
+
+    def _blame_a_dead_engine(self, block: Block) -> None:
+        """A failure while the page's Docker engine is dead is the engine's, not the page's:
+        say so, with no hint to change the page (which would write the breakage into it)."""
+        problem = self.scope.engine_problem() if self.scope is not None else None
+        if problem is not None:
+            raise BlockFailure(f"{block.path}:{block.line}: not the page's fault: {problem}") from None
 
     def _remaining(self, wanted: float) -> float:
         left = self.page.options.timeout - (time.monotonic() - self.started)
@@ -406,7 +419,21 @@ class PageRun:
             except Exception as error:  # report, but never leave the rest undone
                 notes.append(f"cleanup of Docker objects failed: {error}")
         shutil.rmtree(self.tmp, ignore_errors=True)
+        _open_runs.discard(self)
         return notes
+
+
+_open_runs: set[PageRun] = set()
+
+
+@atexit.register
+def _close_open_runs() -> None:
+    """A run interrupted mid-page (Ctrl+C, SIGTERM) never reaches the page's teardown: stop
+    its shell and servers and remove its folder at exit (engines are stopped after this)."""
+    for page_run in list(_open_runs):
+        with contextlib.suppress(Exception):
+            page_run.close()
+        shutil.rmtree(page_run.tmp, ignore_errors=True)
 
 
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")

@@ -242,11 +242,30 @@ class PageShell:
         return Result(render_terminal(transcript, columns), status, time.monotonic() - started)
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.child.sendline("exit")
-            self.child.expect(pexpect.EOF, timeout=5)
+        """End the shell and everything it started; a busy shell is killed, not waited on."""
+        if self.alive() and not self._busy():
+            with contextlib.suppress(Exception):
+                self.child.sendline("exit")
+                self.child.expect(pexpect.EOF, timeout=2)
+        _kill_session(self.child.pid)  # jobs in their own process groups, a hung command
         with contextlib.suppress(Exception):
             self.child.close(force=True)
+
+    def _busy(self) -> bool:
+        """Whether a command holds the terminal (the shell would not read `exit`)."""
+        try:
+            return os.tcgetpgrp(self.child.child_fd) != os.getpgid(self.child.pid)
+        except OSError:
+            return False
+
+
+def _kill_session(sid: int) -> None:
+    """SIGKILL every process of the page shell's session (the shell leads it: it is its pty's)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == sid:  # field 6 of /proc/PID/stat: the session id
+                os.kill(int(stat.parent.name), signal.SIGKILL)
 
 
 def _default_signals() -> None:
