@@ -2,9 +2,10 @@
 
 Enabled with `-p docstest` (pyproject's addopts). See docs/authoring.md for how pages
 are written and tests/docstest/*.py for the parts: parse (Markdown -> blocks), shell (one
-bash per page), match (normalised comparison), rewrite (ports and captures),
-docker_scope (private engines and cleanup), runner (a page's run), update
-(--update-docs) and plugin (the pytest hooks).
+bash per page), match (normalised comparison), wildcards (`...`, `[..]`, `(re)` and the
+alignment behind diffs and updates), rewrite (ports and captures), commands (what part of a
+command runs in a container), docker_scope (private engines and cleanup), runner (a page's
+run), update (--update-docs), shard (--shard) and plugin (the pytest hooks).
 """
 
 from .plugin import (
@@ -13,6 +14,7 @@ from .plugin import (
     pytest_collect_file,
     pytest_collection_modifyitems,
     pytest_configure,
+    pytest_runtest_makereport,
 )
 
 __all__ = [
@@ -21,4 +23,5 @@ __all__ = [
     "pytest_collect_file",
     "pytest_collection_modifyitems",
     "pytest_configure",
+    "pytest_runtest_makereport",
 ]

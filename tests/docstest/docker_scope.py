@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import functools
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,6 +216,14 @@ class WorkerEngine:
         _running.append(self.engine)
         return self.engine.env
 
+    def pages_dir(self) -> Path | None:
+        """Where this worker's pages keep their folders: inside its engine's run folder."""
+        if self.engine is None:
+            return None
+        folder = self.engine.run_dir / "pages"
+        folder.mkdir(exist_ok=True)
+        return folder
+
     def engine_problem(self) -> str | None:
         """None while this worker's engine works; else why not (pid, status, log tail)."""
         if self.engine is None:
@@ -287,22 +299,47 @@ def worker_engine() -> WorkerEngine:
     return _worker
 
 
-def _terminated(signum: int, frame: object) -> None:
+_ending = False
+GRACE = 60.0  # seconds an ending run has to tidy up before it exits regardless
+
+
+def _ending_signal(signum: int, frame: object) -> None:
+    """The first Ctrl+C or SIGTERM ends the run like Ctrl+C does (pytest reports it as
+    interrupted; atexit stops engines and removes folders). Later ones are ignored, so they
+    cannot break that tidying up half-way; a watchdog exits if it ever hangs."""
+    global _ending
+    if _ending:
+        return
+    _ending = True
+    watchdog = threading.Timer(GRACE, os._exit, args=(128 + signum,))
+    watchdog.daemon = True
+    watchdog.start()
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def install_exit_handlers() -> None:
-    """SIGTERM (a CI cancel, `timeout`, `kill`) ends a run like Ctrl+C: pytest reports it as
-    interrupted, and the atexit handlers remove its engines and folders."""
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _terminated)
+def install_exit_handlers(*, worker: bool = False) -> None:
+    """Ctrl+C, a CI cancel, `timeout` or `kill` end a run cleanly; a test worker also ends
+    when its controller dies (PR_SET_PDEATHSIG), however that dies."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(sig, _ending_signal)
+    if worker:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the controller is already gone
+            os.kill(os.getpid(), signal.SIGTERM)
 
 
 def sweep_leftovers() -> None:
-    """Remove what killed runs left behind (engines of dead owners), before this run starts."""
+    """Remove what killed runs left behind (engines of dead owners, page folders of dead
+    test processes), before this run starts."""
     if can_isolate():
         with contextlib.suppress(OSError, ProvisionError):
             private.sweep()
+    for folder in Path(tempfile.gettempdir()).glob("docstest-*-*"):
+        owner = folder.name.split("-")[1]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def can_isolate() -> bool:

@@ -1,20 +1,20 @@
 """Compare a command's real output with the page's expected output.
 
 Both sides are normalised first (Docker's IDs, digests, times and sizes vary on every
-run), then compared line by line: a line `...` matches any number of lines, `[..]` any
-text within a line, a line ending in ` (re)` is a regular expression, and `docker ps` /
-`docker images` tables are compared column by column.
+run), then compared line by line with the page's wildcards (wildcards.py: `...`, `[..]`,
+` (re)`); `docker ps` / `docker images` tables are compared column by column.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-ELLIPSIS = "..."
-INLINE_WILDCARD = "[..]"
+from .wildcards import ELLIPSIS, INLINE_WILDCARD, REGEX_SUFFIX, align, lines_match, toward_expected
+
+__all__ = ["ELLIPSIS", "INLINE_WILDCARD", "REGEX_SUFFIX", "Comparison", "compare", "updated_expectation"]
 
 # Order matters: digests before bare IDs, "ago" phrases before sizes.
 _TIME_AMOUNT = r"(?:\d+|an?|About an?|Less than a)"
@@ -31,6 +31,13 @@ REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?m)^\d+\.\d{3} (?=\S)"), "[TIME] "),
     # Whether an unchanged base image step is shown as CACHED depends on timing.
     (re.compile(r"(?m)^ => CACHED (\[\d+/\d+\] FROM )"), r" => \1"),
+    # A published port as a learner's Docker shows it (all IPv4 and IPv6 addresses) and as
+    # the private engines publish it (loopback only, so test containers are not reachable
+    # from the network): the same port mapping.
+    (
+        re.compile(r"(?:0\.0\.0\.0|127\.0\.0\.1):(\d+)->(\d+/(?:tcp|udp|sctp))(?:, \[::\]:\1->\2)?"),
+        r"[HOST]:\1->\2",
+    ),
     (re.compile(r"\b[0-9a-f]{64}\b"), "[ID]"),
     (re.compile(r"\b(?=[0-9a-f]{12}\b)(?=[a-f]*\d)[0-9a-f]{12}\b"), "[ID]"),
     (re.compile(rf"\b{_TIME_AMOUNT} {_TIME_UNIT} ago\b"), "[AGO]"),
@@ -38,17 +45,29 @@ REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?(?:B|kB|KB|MB|GB|TB)\b"), "[SIZE]"),
     (re.compile(r"\bin \d+(?:\.\d+)?(?:ms|s|m)\b"), "in [TIME]"),  # npm: "added 71 packages in 2s"
 ]
+# docker ps: a name Docker generated (adjective_surname, a digit added on a retry) varies;
+# one the page chose (`--name web_server`) is compared as written.
+GENERATED_NAME = re.compile(r"^[a-z]+_[a-z]+\d?$")
 TABLE_HEADERS = {
-    "CONTAINER ID": {"NAMES": re.compile(r"^[a-z]+_[a-z]+$")},  # docker ps: generated names vary
+    "CONTAINER ID": {"NAMES": GENERATED_NAME},
     "REPOSITORY": {},  # docker images
 }
 
 
 def redact(text: str, extra: Iterable[str] = ()) -> str:
+    """Built-in and the block's own redactions, except on ` (re)` lines: an author's regex is
+    written against the real text, so redacting it first would break it."""
+    lines = text.split("\n")
+    kept = {index: line for index, line in enumerate(lines) if line.endswith(REGEX_SUFFIX)}
+    for index in kept:
+        lines[index] = f"\x00{index}\x00"
+    text = "\n".join(lines)
     for pattern in extra:
         text = re.sub(pattern, "[REDACTED]", text)
-    for pattern, replacement in REDACTIONS:
-        text = pattern.sub(replacement, text)
+    for compiled, replacement in REDACTIONS:
+        text = compiled.sub(replacement, text)
+    if kept:
+        text = re.sub(r"\x00(\d+)\x00", lambda found: kept[int(found.group(1))], text)
     return _build_context_first(text)
 
 
@@ -73,23 +92,6 @@ def _build_context_first(text: str) -> str:
     return "\n".join(rest[:first] + group + rest[first:])
 
 
-REGEX_SUFFIX = " (re)"  # cram/prysk style: the rest of the line is a regular expression
-
-
-def _line_matches(expected: str, actual: str) -> bool:
-    if expected == actual:
-        return True
-    if expected.endswith(REGEX_SUFFIX):
-        try:
-            return re.fullmatch(expected[: -len(REGEX_SUFFIX)], actual) is not None
-        except re.error:
-            return False
-    if INLINE_WILDCARD not in expected:
-        return False
-    pattern = ".*".join(re.escape(part) for part in expected.split(INLINE_WILDCARD))
-    return re.fullmatch(pattern, actual) is not None
-
-
 def _columns(header: str) -> list[tuple[str, int]]:
     """Column names and start offsets of a Docker table header (columns split by 2+ spaces)."""
     return [(m.group(0), m.start()) for m in re.finditer(r"\S+(?: \S+)*", header)]
@@ -103,7 +105,7 @@ def _split_row(row: str, columns: list[tuple[str, int]]) -> list[str]:
     return cells
 
 
-def _normalise_table(lines: list[str], extra: list[str]) -> list[str] | None:
+def _normalise_table(lines: list[str], extra: list[str], names: frozenset[str]) -> list[str] | None:
     """A Docker table as `cell | cell | ...` lines (cells split on the raw text, then redacted)."""
     header = lines[0] if lines else ""
     table = next((spec for key, spec in TABLE_HEADERS.items() if header.startswith(key)), None)
@@ -112,13 +114,13 @@ def _normalise_table(lines: list[str], extra: list[str]) -> list[str] | None:
     columns = _columns(header)
     result = [" | ".join(name for name, _ in columns)]
     for row in lines[1:]:
-        if row == ELLIPSIS or not row.strip():
+        if row == ELLIPSIS or not row.strip() or row.endswith(REGEX_SUFFIX):
             result.append(row)
             continue
         cells = _split_row(row, columns)
         for index, (name, _) in enumerate(columns):
             generated = table.get(name)
-            if generated is not None and generated.match(cells[index]):
+            if generated is not None and generated.match(cells[index]) and cells[index] not in names:
                 cells[index] = "[NAME]"
             else:
                 cells[index] = redact(cells[index], extra)
@@ -126,35 +128,24 @@ def _normalise_table(lines: list[str], extra: list[str]) -> list[str] | None:
     return result
 
 
-def normalise(text: str, extra: Iterable[str] = ()) -> list[str]:
-    extra = list(extra)
+def normalise(text: str, extra: Iterable[str] = (), names: Iterable[str] = ()) -> list[str]:
+    """The lines of `text` as compared: redacted, a Docker table split into its cells."""
+    return _normalised(text, list(extra), frozenset(names))[0]
+
+
+def _normalised(text: str, extra: list[str], names: frozenset[str]) -> tuple[list[str], list[str] | None]:
+    """Normalised lines, and the raw line behind each (None when redaction joined lines)."""
     raw = [line.rstrip() for line in text.split("\n")]
     while raw and not raw[-1]:
         raw.pop()
-    table = _normalise_table(raw, extra)
+    table = _normalise_table(raw, extra, names)
     if table is not None:
-        return table
-    return [line.rstrip() for line in redact("\n".join(raw), extra).split("\n")] if raw else []
-
-
-def _match_lines(expected: list[str], actual: list[str]) -> bool:
-    """Match with `...` lines as 'any number of lines' (memoised backtracking)."""
-    memo: dict[tuple[int, int], bool] = {}
-
-    def go(i: int, j: int) -> bool:
-        key = (i, j)
-        if key in memo:
-            return memo[key]
-        if i == len(expected):
-            result = j == len(actual)
-        elif expected[i] == ELLIPSIS:
-            result = any(go(i + 1, k) for k in range(j, len(actual) + 1))
-        else:
-            result = j < len(actual) and _line_matches(expected[i], actual[j]) and go(i + 1, j + 1)
-        memo[key] = result
-        return result
-
-    return go(0, 0)
+        return table, raw
+    if not raw:
+        return [], []
+    lines = [line.rstrip() for line in redact("\n".join(raw), extra).split("\n")]
+    behind = _build_context_first("\n".join(raw)).split("\n")
+    return lines, behind if len(behind) == len(lines) else None
 
 
 @dataclass
@@ -162,79 +153,51 @@ class Comparison:
     ok: bool
     expected: list[str]  # normalised
     actual: list[str]  # normalised
+    raw: list[str] | None = field(default=None, repr=False)  # the real lines behind `actual`
+
+    def shown(self) -> list[str]:
+        """The real lines as the diff shows them: a line the page matched reads as the page has it."""
+        return toward_expected(self.expected, self.actual, align(self.expected, self.actual, self.raw))
 
     def diff(self) -> str:
-        lines = difflib.unified_diff(
-            self.expected, self.actual, "expected (page)", "actual", lineterm="", n=3
-        )
+        shown = self.shown()
+        if shown == self.expected:  # cannot happen for a failed match; never show an empty diff
+            shown = self.actual
+        lines = difflib.unified_diff(self.expected, shown, "expected (page)", "actual", lineterm="", n=3)
         return "\n".join(lines)
 
 
-def compare(expected: str, actual: str, extra: Iterable[str] = ()) -> Comparison:
-    extra = list(extra)
-    exp, act = normalise(expected, extra), normalise(actual, extra)
-    return Comparison(_match_lines(exp, act), exp, act)
+def compare(expected: str, actual: str, extra: Iterable[str] = (), names: Iterable[str] = ()) -> Comparison:
+    """`names`: container names the page chose, which a table compares as written."""
+    extra, chosen = list(extra), frozenset(names)
+    exp = _normalised(expected, extra, chosen)[0]
+    act, raw = _normalised(actual, extra, chosen)
+    return Comparison(lines_match(exp, act, raw), exp, act, raw)
 
 
-def updated_expectation(expected: list[str], actual: list[str], extra: Iterable[str] = ()) -> list[str]:
+def updated_expectation(
+    expected: Sequence[str], actual: Sequence[str], extra: Iterable[str] = (), names: Iterable[str] = ()
+) -> list[str]:
     """The page's expected lines, rewritten to match `actual` while keeping what still matches.
 
     Expected lines that match an actual line (wildcards and redactions included) stay as
-    written; `...` stays where it can absorb lines; the rest is replaced with real output.
-    Applying it twice changes nothing the second time, because the result matches.
+    written, every `...` stays (it matches zero lines too), and the rest is replaced with
+    the real lines. The result always matches `actual`, so applying it twice changes nothing.
     """
-    extra = list(extra)
-    if _match_lines(normalise("\n".join(expected), extra), normalise("\n".join(actual), extra)):
-        return expected
+    extra, chosen = list(extra), frozenset(names)
+    if compare("\n".join(expected), "\n".join(actual), extra, chosen).ok:
+        return list(expected)
+    actual = list(actual)
+    while actual and not actual[-1].strip():  # as normalise drops them
+        actual.pop()
     exp_n = [redact(line, extra).rstrip() for line in expected]
     act_n = [redact(line, extra).rstrip() for line in actual]
-    # Best alignment of expected lines onto actual lines. A kept line is worth most; an
-    # expected line replaced by the actual line in its place comes next (the page keeps its
-    # shape); a line absorbed by `...` is worth least, so `...` never swallows a line that a
-    # written line matches or stands for.
-    keep, substitute, absorb = 1000, 10, 1
-    n, m = len(expected), len(actual)
-    best = [[0] * (m + 1) for _ in range(n + 1)]
-
-    def moves(i: int, j: int) -> list[tuple[int, str]]:
-        found = [(best[i + 1][j], "drop")] if i < n else []
-        if j < m:
-            found.append((best[i][j + 1], "emit"))
-            if i < n and exp_n[i] == ELLIPSIS:
-                found.append((best[i][j + 1] + absorb, "absorb"))
-            elif i < n and _line_matches(exp_n[i], act_n[j]):
-                found.append((best[i + 1][j + 1] + keep, "keep"))
-            elif i < n:
-                found.append((best[i + 1][j + 1] + substitute, "substitute"))
-        return found
-
-    for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
-            options = moves(i, j)
-            best[i][j] = max(score for score, _ in options) if options else 0
     result: list[str] = []
-    i = j = 0
-    absorbing = False
-    while i < n or j < m:
-        preference = {"keep": 0, "substitute": 1, "absorb": 2, "drop": 3, "emit": 4}
-        _, move = min(
-            ((score, name) for score, name in moves(i, j) if score == best[i][j]),
-            key=lambda option: preference[option[1]],
-        )
-        if move == "keep":
-            result.append(expected[i])
-            i, j = i + 1, j + 1
-        elif move == "substitute":
-            result.append(actual[j])
-            i, j = i + 1, j + 1
-        elif move == "absorb":
-            if not absorbing:
-                result.append(expected[i])
-                absorbing = True
-            j += 1
-        elif move == "drop":
-            i, absorbing = i + 1, False
-        else:
-            result.append(actual[j])
-            j += 1
-    return result
+    for step in align(exp_n, act_n, [line.rstrip() for line in actual]):
+        if step.move in ("keep", "pass"):
+            result.append(expected[step.i])
+        elif step.move in ("substitute", "emit"):
+            result.append(actual[step.j])
+    if compare("\n".join(result), "\n".join(actual), extra, chosen).ok:
+        return result
+    return list(actual)  # a redaction spanning lines defeated the line-by-line alignment

@@ -74,7 +74,7 @@ class Block:
     line: int  # line of the opening fence (or of the comment)
     kind: str  # "console" | "script" | "python" | "setup" | "teardown"
     source: str
-    indent: str  # prefix of every line inside the fence (tabs, admonitions)
+    indent: str  # the opening fence's indentation in the page (a tab's, a list item's): lines inside have it
     directives: Directives
     commands: list[Command] = field(default_factory=list)
     end_line: int = 0  # line of the closing fence

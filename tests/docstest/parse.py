@@ -9,8 +9,11 @@ fences, HTML comments and front matter are found by a real Markdown parser.
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .model import Block, Command, Directives, OutputLine, Page, PageError, PageOptions, Step
+from .wildcards import regex_problem
 
 CONSOLE_LANGS = {"console", "shell-session"}
 SCRIPT_LANGS = {"bash", "sh", "shell"}
@@ -129,7 +133,10 @@ def parse_directives(body: str, path: Path, line: int, base: Directives | None =
         if key not in DIRECTIVE_KEYS:
             known = "\n    ".join(f"{k}: {v}" for k, v in DIRECTIVE_KEYS.items())
             raise PageError(
-                path, line, f"unknown docstest directive {key!r}", f"known directives:\n    {known}"
+                path,
+                line,
+                f"unknown docstest directive {key!r}{_did_you_mean(key, DIRECTIVE_KEYS)}",
+                f"known directives:\n    {known}",
             )
         try:
             _apply(directives, key, value if has_value else None)
@@ -140,6 +147,31 @@ def parse_directives(body: str, path: Path, line: int, base: Directives | None =
     return directives
 
 
+def _did_you_mean(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (`timeout=abc`, `0` or `inf` is a page error)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"{text!r}: seconds must be a positive number")
+    return seconds
+
+
+def _switch(key: str, value: str | None) -> bool:
+    """`interactive`, `interactive=true`, `terminal=false`; anything else is a mistake."""
+    if value is None or value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise ValueError(f"{key} takes true or false, not {value!r}")
+
+
 def _apply(d: Directives, key: str, value: str | None) -> None:
     def need() -> str:
         if value is None or value == "":
@@ -147,9 +179,14 @@ def _apply(d: Directives, key: str, value: str | None) -> None:
         return value
 
     if key == "timeout":
-        d.timeout = float(need())
+        d.timeout = _seconds(need())
     elif key == "status":
-        d.status = int(need())
+        try:
+            d.status = int(need())
+        except ValueError:
+            raise ValueError(f"status takes an exit status 0-255, not {value!r}") from None
+        if not 0 <= d.status <= 255:
+            raise ValueError(f"an exit status is 0-255, not {d.status}")
     elif key == "expect":
         if need() != "timeout":
             raise ValueError("the only expectation is expect=timeout")
@@ -162,20 +199,22 @@ def _apply(d: Directives, key: str, value: str | None) -> None:
             raise ValueError("use http://HOST:PORT/PATH, tcp:PORT or log:REGEX")
         if ready.startswith("log:"):
             re.compile(ready[4:])
+        if ready.startswith("tcp:") and not 0 < int(ready[4:]) <= 65535:
+            raise ValueError(f"{ready[4:]} is not a TCP port (1-65535)")
         d.ready = ready
     elif key == "ready-timeout":
-        d.ready_timeout = float(need())
+        d.ready_timeout = _seconds(need())
     elif key in ("capture", "redact"):
         pattern = re.compile(need(), re.M)
         if key == "capture" and pattern.groups != 1:
             raise ValueError(f"capture needs exactly one group (...), this has {pattern.groups}")
         (d.captures if key == "capture" else d.redactions).append(need())
     elif key == "interactive":
-        d.interactive = value is None or value.lower() in ("1", "true", "yes")
+        d.interactive = _switch(key, value)
     elif key == "prompt":
         d.prompt = need()
     elif key == "terminal":
-        d.terminal = value is None or value.lower() in ("1", "true", "yes")
+        d.terminal = _switch(key, value)
 
 
 def parse_fence_info(info: str, path: Path, line: int) -> tuple[str, str]:
@@ -243,6 +282,14 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
                 "start each command with '$ ' (dollar and space)",
             )
         else:
+            problem = regex_problem(raw)
+            if problem:
+                raise PageError(
+                    block.path,
+                    number,
+                    f"this ` (re)` line is not a valid regular expression: {problem}",
+                    "escape the characters that are literal (\\[ \\( \\.), or drop ` (re)`",
+                )
             commands[-1].output.append(OutputLine(raw, number))
         index += 1
     for command in commands:
@@ -272,7 +319,23 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
 def parse_page(path: Path, display: str | None = None) -> Page:
     """All executable blocks of a page, in order, with their directives checked."""
     shown = Path(display) if display else path
-    source = path.read_text(encoding="utf-8")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise PageError(shown, 1, f"the page is not UTF-8 text: {error}") from None
+    return parse_source(source, shown)
+
+
+def _fence_indent(source_lines: list[str], line: int) -> str:
+    """The indentation of a fence's opening line in the page (a tab's, a list item's...):
+    --update-docs writes expected output back with it, or the fence would end early."""
+    text = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def parse_source(source: str, shown: Path) -> Page:
+    """All executable blocks of a page's text (`shown` names the page in errors)."""
+    source_lines = source.split("\n")
     unwrapped = unwrap_containers(source)
     md = MarkdownIt("commonmark").use(front_matter_plugin)
     tokens = md.parse(unwrapped.text)
@@ -342,7 +405,7 @@ def parse_page(path: Path, display: str | None = None) -> Page:
             first,
             kind,
             token.content,
-            unwrapped.indents[first - 1],
+            _fence_indent(source_lines, first),
             directives,
             end_line=token.map[1],
             containers=unwrapped.containers[first - 1],
@@ -372,17 +435,36 @@ def _page_options(text: str, path: Path) -> PageOptions:
     raw = meta.get("docstest") if isinstance(meta, dict) else None
     if raw is None:
         return PageOptions()
-    if not isinstance(raw, dict) or set(raw) - PAGE_KEYS:
-        raise PageError(path, 1, f"front matter `docstest:` takes only {sorted(PAGE_KEYS)}, got {raw!r}")
+    if not isinstance(raw, dict):
+        raise PageError(
+            path, 1, f"front matter `docstest:` must be a mapping of {sorted(PAGE_KEYS)}, not {raw!r}"
+        )
+    for key in raw:
+        if key not in PAGE_KEYS:
+            raise PageError(
+                path,
+                1,
+                f"front matter `docstest:` has no setting {key!r}{_did_you_mean(str(key), PAGE_KEYS)}",
+                f"the settings are {', '.join(sorted(PAGE_KEYS))}",
+            )
     options = PageOptions(**raw)
     for name in ("copy", "unpack", "leaves"):
         value = getattr(options, name)
         if isinstance(value, str):
             setattr(options, name, [value])
-        elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        elif not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
             raise PageError(path, 1, f"docstest.{name} takes a list of strings, not {value!r}")
+    for folder in options.copy:
+        if Path(folder).is_absolute() or ".." in Path(folder).parts:
+            raise PageError(path, 1, f"docstest.copy takes folders inside the repository, not {folder!r}")
     if options.engine not in ("worker", "fresh"):
         raise PageError(path, 1, f"docstest.engine must be 'worker' or 'fresh', not {options.engine!r}")
+    timeout = options.timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < math.inf:
+        raise PageError(
+            path, 1, f"docstest.timeout takes the page's seconds (a positive number), not {timeout!r}"
+        )
+    options.timeout = float(timeout)
     return options
 
 

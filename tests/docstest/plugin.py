@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,7 +24,12 @@ from .docker_scope import can_isolate, install_exit_handlers, sweep_leftovers, w
 from .model import Block, Page, PageError
 from .parse import parse_page
 from .runner import BlockFailure, PageRun, needs_docker
+from .shard import Sharding, parse_shard
+from .shell import ShellDied
 from .update import apply_updates
+
+if TYPE_CHECKING:  # the type pytest's repr_failure returns; not public API, so for the checker only
+    from _pytest._code.code import TerminalRepr
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,6 +39,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="write the real output of failing commands back into the pages",
+    )
+    group.addoption(
+        "--shard",
+        default=None,
+        metavar="PART/PARTS",
+        help="run one part of the tests (e.g. 2/3 on the second of three CI machines); files "
+        "stay whole, parts are balanced by measured (--store-durations) or estimated seconds",
+    )
+    group.addoption(
+        "--store-durations",
+        action="store_true",
+        default=False,
+        help="record the seconds each file took in the durations file, for --shard",
+    )
+    parser.addini(
+        "docstest_durations",
+        "file (from the rootdir) with the seconds each test file took, for --shard",
+        default=".docstest-durations.json",
     )
     parser.addini("docstest_roots", "folders whose .md pages are tests", type="args", default=["docs"])
     parser.addini(
@@ -51,13 +75,34 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     # Private engines are stopped at process exit (docker_scope's atexit), also on SIGTERM.
-    install_exit_handlers()
+    install_exit_handlers(worker=hasattr(config, "workerinput"))
     if not hasattr(config, "workerinput"):  # once per run: what killed runs left behind
         sweep_leftovers()
     # A page's blocks share one shell: under pytest-xdist, keep each page on one worker.
     # (`-n N` alone means --dist load, which would split a page across workers.)
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadfile"
+    shard = config.getoption("shard")
+    if shard is not None or config.getoption("store_durations"):
+        try:
+            part = parse_shard(shard) if shard is not None else None
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+        config.pluginmanager.register(Sharding(config, part, _file_weight), "docstest-sharding")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Set-up and teardown failures of a page (a dead shell in its hidden teardown, a server's
+    log that differs) read as page:line too, as its blocks' failures do."""
+    report = yield
+    if call.when != "call" and call.excinfo is not None and isinstance(item, PageItem):
+        text = item.failure_text(call.excinfo)
+        if text is not None:
+            report.longrepr = text
+    return report
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -73,6 +118,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return (0.0, first[id(item)])
 
     items.sort(key=key)
+
+
+def _file_weight(items: list[pytest.Item]) -> float:
+    """Estimated seconds of one file's tests, when none were measured (see shard.py)."""
+    parent = items[0].parent
+    return _page_weight(parent.page) if isinstance(parent, DocPage) else float(len(items))
 
 
 def _page_weight(page: Page) -> float:
@@ -103,8 +154,14 @@ class DocPage(pytest.File):
         display = os.path.relpath(self.path, self.config.rootpath)
         try:
             self.page = parse_page(self.path, display)
+            _check_folders(self.page, Path(self.config.rootpath))
         except PageError as error:
             raise self.CollectError(error.render()) from None
+        except Exception as error:  # never a plugin traceback for a page
+            raise self.CollectError(
+                f"{display}:1: docstest could not read this page ({type(error).__name__}: {error})\n"
+                "  hint: the test machinery failed, not the page: rerun with --full-trace to see where"
+            ) from None
         if self.page.tab_sets:
             yield LanguageParity.from_parent(self, name="language-parity")
         repeated = _repeated_in_other_languages(self.page, self.config.getini("docstest_languages"))
@@ -165,6 +222,18 @@ class DocPage(pytest.File):
                 self.warn(pytest.PytestWarning(f"{self.page.path}: {note}"))
 
 
+def _check_folders(page: Page, root: Path) -> None:
+    """Front matter `copy:` names folders of the repository: checked when the page is collected."""
+    for folder in page.options.copy:
+        if not (root / folder).is_dir():
+            raise PageError(
+                page.path,
+                1,
+                f"front matter docstest.copy names {folder!r}, which is not a folder in {root}",
+                "copy: takes folders of the repository, relative to its root",
+            )
+
+
 class Variables:
     """`{{ name }}` in commands and front matter, valued by the project's conftest hook."""
 
@@ -199,23 +268,57 @@ def require_docker() -> None:
         unavailable("no Docker engine answers (run `make images`, or start Docker yourself)")
 
 
-class DocBlock(pytest.Item):
+class PageItem(pytest.Item):
+    """A test of a page: its failures read `page.md:line: what`, never as a plugin traceback."""
+
+    line = 1  # where in the page a failure that names no line is reported
+
+    @property
+    def doc_page(self) -> DocPage:
+        assert isinstance(self.parent, DocPage)  # what pytest_collect_file made it
+        return self.parent
+
+    def failure_text(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+        """The report of a failure, or None for pytest's own (skips, fail(), --full-trace)."""
+        error = excinfo.value
+        if isinstance(error, BlockFailure):
+            return str(error)
+        if not isinstance(error, Exception) or self.config.getoption("fulltrace"):
+            return None
+        page = self.doc_page.page
+        if isinstance(error, ShellDied):
+            return (
+                f"{page.path}:{self.line}: {error}\n"
+                "  hint: a command ended the page's shell (`exit`, or it killed the shell); "
+                "the page's later steps could not run"
+            )
+        summary = (str(error).strip().splitlines() or [""])[0][:300]  # pexpect's errors dump buffers
+        return (
+            f"{page.path}:{self.line}: the test machinery failed here, not the page "
+            f"({type(error).__name__}: {summary})\n"
+            "  hint: rerun with --full-trace to see where (docstest, or a conftest hook it called)"
+        )
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        text = self.failure_text(excinfo)
+        return text if text is not None else super().repr_failure(excinfo, style=style)
+
+
+class DocBlock(PageItem):
     def __init__(self, *, index: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.index = index
-        self.block: Block = self.parent.page.blocks[index]  # type: ignore[attr-defined]
+        self.block: Block = self.doc_page.page.blocks[index]
+        self.line = self.block.line
 
     def runtest(self) -> None:
-        page: DocPage = self.parent  # type: ignore[assignment]
+        page = self.doc_page
         run = page.page_run()
         run.run_through(self.index)
         if self.index == _last_block_index(page.page):
             run.finish()
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, BlockFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}: {self.block.label}"
@@ -262,11 +365,11 @@ def _summary(blocks: list[str]) -> str:
     return repr(blocks) if blocks else "no executable blocks"
 
 
-class LanguageParity(pytest.Item):
+class LanguageParity(PageItem):
     """The language tabs of a page may not disagree about a command."""
 
     def runtest(self) -> None:
-        page: Page = self.parent.page  # type: ignore[attr-defined]
+        page = self.doc_page.page
         languages = self.config.getini("docstest_languages")
         problems = []
         for tab_set in page.tab_sets:
@@ -288,10 +391,5 @@ class LanguageParity(pytest.Item):
                 "or make them (and their output) identical in every tab"
             )
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, BlockFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
-
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"{self.parent.page.path}: language tabs agree on commands"  # type: ignore[attr-defined]
+        return self.path, 0, f"{self.doc_page.page.path}: language tabs agree on commands"

@@ -2,6 +2,9 @@
 
 A page says `-p 3000:80` and `curl localhost:3000`; pages run side by side, so each gets
 free host ports instead, in its commands, and sees its own numbers again in the output.
+Only the host's side moves: `-e PORT=3000` and `localhost:3000` typed inside a container
+(`docker exec web curl localhost:3000`) stay, and in output only a number in a port's
+place (`:3000`, `3000->`, `PORT=3000`, `port 3000`) is mapped back, never "added 3000 packages".
 A page shows `Successfully built 4b5e3c2a1f0d` then `docker run 4b5e3c2a1f0d`; a capture
 maps the page's value to the real one for later commands, and back in their output.
 """
@@ -11,64 +14,109 @@ from __future__ import annotations
 import random
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from .commands import container_spans
 
 PUBLISH = re.compile(r"(?P<pre>(?:-p|--publish)[ =](?:\d{1,3}(?:\.\d{1,3}){3}:)?)(?P<port>\d{2,5})(?=:\d)")
 HOST_PORT = re.compile(r"(?P<pre>\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\]):)(?P<port>\d{2,5})\b")
-ENV_PORT = re.compile(r"(?P<pre>\bPORT=)(?P<port>\d{2,5})\b")
+ENV_PORT = re.compile(r"(?P<pre>(?<![\w-])PORT=)(?P<port>\d{2,5})\b")
 PROBE_PORT = re.compile(r"(?P<pre>^tcp:)(?P<port>\d{2,5})$")  # a readiness probe: ready=tcp:3000
+ENV_FLAG = re.compile(r"(?:^|\s)(?:-e|--env)[ =]?$")  # `-e PORT=3000`: the container's variable
+
+LOWEST, HIGHEST = 1024, 65535  # below 1024: privileged, and often a system service's
+
+
+def _is_env_flag_value(text: str, start: int) -> bool:
+    return ENV_FLAG.search(text[:start]) is not None
 
 
 def host_ports(commands: Iterable[str]) -> list[int]:
     """Host ports a page publishes (`-p 3000:80`) or gives a local server (`PORT=3000`)."""
     found: list[int] = []
     for command in commands:
-        for pattern in (PUBLISH, ENV_PORT):
-            for match in pattern.finditer(command):
-                port = int(match["port"])
-                if port not in found:
-                    found.append(port)
-    return found
+        spans = container_spans(command)
+        for match in PUBLISH.finditer(command):
+            found.append(int(match["port"]))
+        for match in ENV_PORT.finditer(command):
+            if not _inside(spans, match.start()) and not _is_env_flag_value(command, match.start()):
+                found.append(int(match["port"]))
+    return list(dict.fromkeys(port for port in found if 0 < port <= HIGHEST))
 
 
-def free_port(like: int) -> int:
-    """A free port with as many digits as `like`, so tables keep their column widths."""
+def port_range(like: int) -> tuple[int, int]:
+    """Ports with as many digits as `like` (tables keep their widths), within 1024-65535.
+
+    A page port of 1 to 3 digits (`-p 80:80`) cannot keep its width: it gets 4 digits.
+    """
     digits = len(str(like))
-    low, high = max(1024, 10 ** (digits - 1)), 10**digits - 1
+    if digits <= 4:
+        return LOWEST, 9999
+    return 10 ** (digits - 1), min(10**digits - 1, HIGHEST)
+
+
+def free_port(like: int, avoid: Iterable[int] = ()) -> int:
+    """A free port in `port_range(like)`, none of `avoid` (the page's own port numbers)."""
+    low, high = port_range(like)
+    avoided = set(avoid)
     for _ in range(200):
-        port = random.randint(low, high) if low < high else 0
+        port = random.randint(low, high)
+        if port in avoided:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return int(sock.getsockname()[1])
-    raise RuntimeError(f"no free port with {digits} digits")
+            return port
+    raise RuntimeError(f"no free port between {low} and {high} after 200 tries")
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 class Rewriter:
     """Page values -> real values in commands, and back in outputs."""
 
     def __init__(self, ports: Iterable[int]) -> None:
-        self.ports = {page: free_port(page) for page in ports}
+        page_ports = list(ports)
+        self.ports: dict[int, int] = {}
+        for page in page_ports:
+            self.ports[page] = free_port(page, avoid=[*page_ports, *self.ports.values()])
         self.captured: dict[str, str] = {}
 
+    def reassign(self, real: int) -> int | None:
+        """Another free port for the page port now mapped to `real` (someone took it); its page port."""
+        for page, mapped in self.ports.items():
+            if mapped == real:
+                self.ports[page] = free_port(page, avoid=[*self.ports, *self.ports.values()])
+                return page
+        return None
+
     def to_real(self, text: str) -> str:
-        for page, real in sorted(self.captured.items(), key=lambda kv: -len(kv[0])):
-            text = re.sub(rf"(?<![\w-]){re.escape(page)}(?![\w-])", real, text)
-        for pattern in (PUBLISH, HOST_PORT, ENV_PORT, PROBE_PORT):
-            text = pattern.sub(self._port, text)
+        for shown, value in sorted(self.captured.items(), key=lambda kv: -len(kv[0])):
+            text = re.sub(rf"(?<![\w-]){re.escape(shown)}(?![\w-])", _literally(value), text)
+        text = PUBLISH.sub(self._port, text)
+        spans = container_spans(text)
+        for pattern in (HOST_PORT, ENV_PORT, PROBE_PORT):
+            text = pattern.sub(lambda match: self._host_port(match, spans), text)
         return text
 
     def _port(self, match: re.Match[str]) -> str:
         port = int(match["port"])
         return f"{match['pre']}{self.ports.get(port, port)}"
 
+    def _host_port(self, match: re.Match[str], spans: list[tuple[int, int]]) -> str:
+        if _inside(spans, match.start()) or _is_env_flag_value(match.string, match.start()):
+            return match.group(0)  # the container's own port or variable
+        return self._port(match)
+
     def to_page(self, text: str) -> str:
-        for page, real in self.ports.items():
-            text = re.sub(rf"\b{real}\b", str(page), text)
-        for page, real in sorted(self.captured.items(), key=lambda kv: -len(kv[1])):
-            text = re.sub(rf"(?<![\w-]){re.escape(real)}(?![\w-])", page, text)
+        for page_port, real_port in self.ports.items():
+            text = _port_in_output(real_port).sub(str(page_port), text)
+        for shown, value in sorted(self.captured.items(), key=lambda kv: -len(kv[1])):
+            text = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", _literally(shown), text)
         return text
 
     def capture(self, pattern: str, expected: str, actual: str) -> str | None:
@@ -92,3 +140,15 @@ class Rewriter:
             if len(page) > 12 and len(real) > 12:
                 self.captured[page[:12]] = real[:12]
         return None
+
+
+def _literally(value: str) -> Callable[[re.Match[str]], str]:
+    """A replacement used as it is: a captured `C:\\new` or `\\1` is no regex template."""
+    return lambda _: value
+
+
+def _port_in_output(port: int) -> re.Pattern[str]:
+    """`port` where output shows a port: after `:` (addresses, URLs), before `->` (docker ps),
+    after `PORT=` or the word `port` (`listening on port 3000`); not inside other numbers."""
+    number = rf"{port}(?![\w])"
+    return re.compile(rf"(?:(?<=:)|(?<=PORT=)|(?<=[Pp]ort )|(?<=[Pp]ort: )){number}|(?<![\w.:]){port}(?=->)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -15,13 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import archives, match
-from .docker_scope import FreshScope, PrivateScope, Scope, SharedScope, WorkerEngine
-from .model import Block, Command, Page
+from .commands import chosen_names
+from .docker_scope import FreshScope, Inventory, PrivateScope, Scope, SharedScope, WorkerEngine, docker
+from .model import Block, Command, Directives, Page, Step
 from .rewrite import Rewriter, host_ports
 from .shell import BackgroundJob, PageShell, Result, ShellDied, wait_ready
 from .update import PendingUpdate
 
 UPDATE_HINT = "accept the real output: pytest --update-docs {path}"
+PORT_RETRIES = 3  # a host port taken between choosing it and the server binding it: try another
+PORT_TAKEN = re.compile(r"port is already allocated|address already in use|EADDRINUSE", re.I)
 
 
 class BlockFailure(Exception):
@@ -51,7 +55,10 @@ class PageRun:
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix="docstest-"))
+        # Inside the worker engine's run folder where there is one: its supervisor removes it
+        # even when every process of the run was killed. Else named by pid, for the sweep.
+        workspace = self.worker.pages_dir() if self.worker is not None else None
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"docstest-{os.getpid()}-", dir=workspace))
         _open_runs.add(self)
         self.workdir = self.tmp / "work"
         self.scratch = self.tmp / "scratch"
@@ -161,14 +168,19 @@ class PageRun:
         if problem is not None:
             raise BlockFailure(f"{block.path}:{block.line}: not the page's fault: {problem}") from None
 
-    def _remaining(self, wanted: float) -> float:
+    def _remaining(self, wanted: float, line: int = 1) -> float:
         left = self.page.options.timeout - (time.monotonic() - self.started)
         if left <= 0:
             raise BlockFailure(
-                f"{self.page.path}: the page ran longer than its timeout of "
+                f"{self.page.path}:{line}: not run: the page already ran for its whole timeout of "
                 f"{self.page.options.timeout:.0f} s (front matter docstest.timeout)"
             )
         return min(wanted, left)
+
+    @functools.cached_property
+    def chosen_names(self) -> frozenset[str]:
+        """Container names the page gives (`--name web_server`): tables compare them as written."""
+        return frozenset(chosen_names([c.text for b in self.page.blocks for c in b.commands]))
 
     def _run_block(self, block: Block) -> None:
         if block.kind in ("python", "teardown") or not block.runs:  # python: own item; teardown: finish()
@@ -177,25 +189,83 @@ class PageRun:
             self._hidden(block)
             return
         if block.kind == "script":
+            # A script runs as a script file would, in a subshell of the page's shell: it sees the
+            # page's folder and variables, and its `set -euo pipefail`, `exit` and `cd` end with it.
             command = block.commands[0]
-            result = self.shell.run(
-                self._real(command.text, command.line), self._remaining(block.directives.timeout)
-            )
-            self._check_status(block, command, result, compare_output=False)
+            result, timeout = self._run_command(block, command, self.shell.run, f"(\n{command.text}\n)")
+            self._check_status(block, command, result, timeout)
             return
         for command in block.commands:
             if block.directives.background:
                 self._start_background(block, command)
             elif command.interactive:
                 self._interactive(block, command)
-            elif command.terminal:
-                real = self._real(command.text, command.line)
-                result = self.shell.run_on_terminal(real, self._remaining(block.directives.timeout))
-                self._check_status(block, command, result, compare_output=True)
             else:
-                real = self._real(command.text, command.line)
-                result = self.shell.run(real, self._remaining(block.directives.timeout))
-                self._check_status(block, command, result, compare_output=True)
+                run = self.shell.run_on_terminal if command.terminal else self.shell.run
+                result, timeout = self._run_command(block, command, run)
+                self._check_status(block, command, result, timeout)
+                self._compare(block, command, self.rewriter.to_page(result.output))
+                self._capture(block, command, result.output)
+
+    def _run_command(
+        self,
+        block: Block,
+        command: Command,
+        run: Callable[[str, float], Result],
+        text: str | None = None,
+    ) -> tuple[Result, float]:
+        """Run a command; if a host port it was given got taken in the meantime, with another
+        (unless the page expects it to fail: it may be showing that very error).
+
+        Returns the result and the timeout it had (less than the block's when the page's own
+        timeout was running out)."""
+        text = command.text if text is None else text
+        publishes = bool(host_ports([text])) and block.directives.status == 0
+        for attempt in range(PORT_RETRIES + 1):
+            timeout = self._remaining(block.directives.timeout, command.line)
+            before = self._containers() if publishes else set()
+            result = run(self._real(text, command.line), timeout)
+            taken = (
+                self._port_taken(result.output, command)
+                if publishes and result.status not in (0, None)
+                else None
+            )
+            if taken is None or attempt == PORT_RETRIES:
+                break
+            self._remove_containers_since(before)
+            self.rewriter.reassign(taken)
+        return result, timeout
+
+    def _port_taken(self, output: str, command: Command) -> int | None:
+        """The real host port of `command` that the output says someone else holds: named in
+        the error line (Docker, Node.js), or the command's only one (Python names none)."""
+        mine = [
+            self.rewriter.ports[port] for port in host_ports([command.text]) if port in self.rewriter.ports
+        ]
+        for line in output.splitlines():
+            if not PORT_TAKEN.search(line):
+                continue
+            named = [int(n) for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w)", line) if int(n) in mine]
+            if named:
+                return named[0]
+            if len(mine) == 1:
+                return mine[0]
+        return None
+
+    def _containers(self) -> set[str]:
+        if self.scope is None:
+            return set()
+        try:
+            return Inventory.take(self.scope.env).containers
+        except Exception:  # only a retry's tidying depends on it
+            return set()
+
+    def _remove_containers_since(self, before: set[str]) -> None:
+        """A `docker run` whose port was taken leaves its container (and its --name) behind."""
+        new = self._containers() - before
+        if new and self.scope is not None:
+            with contextlib.suppress(Exception):
+                docker(self.scope.env, "rm", "-f", *sorted(new), check=False)
 
     def _hidden(self, block: Block) -> None:
         """A hidden setup step: it may clean up, never change a file a visible command reads."""
@@ -222,24 +292,32 @@ class PageRun:
                     block,
                     command,
                     f"hidden {block.kind} step failed (exit status {result.status})",
-                    output=result.output,
+                    output=self.rewriter.to_page(result.output),
                 )
             )
 
-    def _check_status(self, block: Block, command: Command, result: Result, *, compare_output: bool) -> None:
+    def _timed_out(self, directives: Directives, timeout: float) -> tuple[str, str]:
+        """What ran out, the command's timeout or the page's, and what to do about it."""
+        if timeout < directives.timeout - 0.5:
+            return (
+                f"the page ran out of time: it may take {self.page.options.timeout:.0f} s in all "
+                f"(front matter docstest.timeout), and this command was interrupted with Ctrl+C "
+                f"after the {timeout:.0f} s that were left",
+                "raise docstest.timeout in the page's front matter if the page is just long",
+            )
+        return (
+            f"timed out after {directives.timeout:.0f} s (interrupted with Ctrl+C)",
+            "raise it with <!-- docstest: timeout=SECONDS --> if the command "
+            "is just slow, or expect=timeout if it must never finish",
+        )
+
+    def _check_status(self, block: Block, command: Command, result: Result, timeout: float) -> None:
+        """The exit status (or the timeout) is what the page says."""
         directives = block.directives
         output = self.rewriter.to_page(result.output)
         if result.status is None and not directives.expect_timeout:
-            raise BlockFailure(
-                _report(
-                    block,
-                    command,
-                    f"timed out after {directives.timeout:.0f} s (interrupted with Ctrl+C)",
-                    output=output,
-                    hint="raise it with <!-- docstest: timeout=SECONDS --> if the command "
-                    "is just slow, or expect=timeout if it must never finish",
-                )
-            )
+            what, hint = self._timed_out(directives, timeout)
+            raise BlockFailure(_report(block, command, what, output=output, hint=hint))
         if directives.expect_timeout and result.status is not None:
             raise BlockFailure(
                 _report(
@@ -251,6 +329,18 @@ class PageRun:
                 )
             )
         if result.status is not None and result.status != directives.status:
+            taken = self._port_taken(result.output, command) if directives.status == 0 else None
+            if taken is not None:
+                raise BlockFailure(
+                    _report(
+                        block,
+                        command,
+                        f"another program held the host port this page's port was given ({taken}), "
+                        f"{PORT_RETRIES + 1} times in a row",
+                        output=output,
+                        hint="not the page's fault: run again, with fewer pages at once (-n)",
+                    )
+                )
             raise BlockFailure(
                 _report(
                     block,
@@ -260,18 +350,16 @@ class PageRun:
                     hint=f"if this status is right, say so with <!-- docstest: status={result.status} -->",
                 )
             )
-        if compare_output:
-            self._compare(block, command, output)
-        self._capture(block, command, result.output)
 
     def _compare(self, block: Block, command: Command, actual: str) -> None:
         expected_lines = [line.text for line in command.output]
-        comparison = match.compare("\n".join(expected_lines), actual, block.directives.redactions)
+        redactions = block.directives.redactions
+        comparison = match.compare("\n".join(expected_lines), actual, redactions, self.chosen_names)
         if comparison.ok:
             return
         if self.update:
             real_lines = actual.rstrip("\n").split("\n") if actual.strip() else []
-            new = match.updated_expectation(expected_lines, real_lines, block.directives.redactions)
+            new = match.updated_expectation(expected_lines, real_lines, redactions, self.chosen_names)
             self.updates.append(PendingUpdate.for_command(block, command, new))
             return
         raise BlockFailure(
@@ -292,43 +380,36 @@ class PageRun:
                 raise BlockFailure(_report(block, command, problem, output=actual))
 
     def _interactive(self, block: Block, command: Command) -> None:
+        directives = block.directives
         inputs = [step.text for step in command.steps if step.kind == "input"]
-        prompt = block.directives.prompt
-        result = self.shell.run_interactive(
-            self._real(command.text, command.line), inputs, prompt, self._remaining(block.directives.timeout)
-        )
-        # On screen, Ctrl+C and Ctrl+D leave the prompt alone on its line.
-        shown = [
-            prompt.rstrip()
-            if step.kind == "input" and step.text in ("^C", "^D")
-            else (prompt + step.text).rstrip()
-            if step.kind == "input"
-            else step.text
-            for step in command.steps
-        ]
+        prompt = directives.prompt
+        timeout = self._remaining(directives.timeout, command.line)
+        result = self.shell.run_interactive(self._real(command.text, command.line), inputs, prompt, timeout)
+        output = self.rewriter.to_page(result.output)
         if result.status is None:
+            what, hint = self._timed_out(directives, timeout)
+            if timeout >= directives.timeout - 0.5:
+                what = (
+                    f"interactive program did not finish within {directives.timeout:.0f} s "
+                    f"(waiting for the prompt {prompt!r} or for it to exit)"
+                )
+                hint = f"if its prompt is not {prompt!r}, say which with <!-- docstest: prompt='...' -->"
+            raise BlockFailure(_report(block, command, what, output=output, hint=hint))
+        if result.status != directives.status:
+            early = ""
+            if inputs and prompt.strip() not in result.output:
+                early = ": it ended before its first input could be typed (no prompt appeared)"
             raise BlockFailure(
                 _report(
                     block,
                     command,
-                    f"interactive program did not finish within "
-                    f"{block.directives.timeout:.0f} s (waiting for the prompt {prompt!r} "
-                    "or for it to exit)",
-                    output=self.rewriter.to_page(result.output),
+                    f"exit status {result.status}, expected {directives.status}{early}",
+                    output=output,
+                    hint=f"if this status is right, say so with <!-- docstest: status={result.status} -->",
                 )
             )
-        if result.status != block.directives.status:
-            raise BlockFailure(
-                _report(
-                    block,
-                    command,
-                    f"exit status {result.status}, expected {block.directives.status}",
-                    output=result.output,
-                )
-            )
-        comparison = match.compare(
-            "\n".join(shown), self.rewriter.to_page(result.output), block.directives.redactions
-        )
+        shown = [_on_screen(step, prompt) for step in command.steps]
+        comparison = match.compare("\n".join(shown), output, directives.redactions, self.chosen_names)
         if not comparison.ok:
             raise BlockFailure(
                 _report(
@@ -337,20 +418,35 @@ class PageRun:
             )
 
     def _start_background(self, block: Block, command: Command) -> None:
-        job = self.shell.start_background(self._real(command.text, command.line), command.line)
-        self.backgrounds.append(Background(block, command, job))
         ready = block.directives.ready
-        if ready:
+        publishes = bool(host_ports([command.text]))
+        for attempt in range(PORT_RETRIES + 1):
+            before = self._containers() if publishes else set()
+            job = self.shell.start_background(self._real(command.text, command.line), command.line)
+            background = Background(block, command, job)
+            self.backgrounds.append(background)
+            if not ready:
+                return
             problem = wait_ready(job, self.rewriter.to_real(ready), block.directives.ready_timeout)
-            if problem:
+            # A probe may pass on the other program that holds the port: look at the job too.
+            taken = None if job.running() else self._port_taken(job.log_tail(50), command)
+            if problem is None and taken is None:
+                return
+            if taken is None or attempt == PORT_RETRIES:
                 raise BlockFailure(
                     _report(
                         block,
                         command,
-                        f"background command never became ready ({ready}): {problem}",
+                        f"background command never became ready ({ready}): "
+                        f"{problem or 'it exited: its port was taken'}",
                         log=self.rewriter.to_page(job.log_tail()),
+                        hint="not the page's fault: another program kept taking its port" if taken else "",
                     )
                 )
+            job.stop()
+            self.backgrounds.remove(background)
+            self._remove_containers_since(before)
+            self.rewriter.reassign(taken)
 
     # -- finishing -------------------------------------------------------------------
 
@@ -394,7 +490,10 @@ class PageRun:
                         f"{url} holds (docstest.leaves), but at its end:\n    " + "\n    ".join(left[:20])
                     )
         for block in (b for b in self.page.blocks if b.kind == "teardown"):
-            result = self.shell.run(block.commands[0].text, 120)
+            if not self.shell.alive():  # the block that ended the shell already said so
+                break
+            command = block.commands[0]
+            result = self.shell.run(self._real(command.text, command.line), 120)
             if result.status != 0:
                 problems.append(
                     _report(
@@ -439,6 +538,14 @@ def _close_open_runs() -> None:
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
+def _on_screen(step: Step, prompt: str) -> str:
+    """An interactive transcript's line as the terminal shows it: input after its prompt;
+    Ctrl+C and Ctrl+D leave the prompt alone on its line."""
+    if step.kind != "input":
+        return step.text
+    return prompt.rstrip() if step.text in ("^C", "^D") else (prompt + step.text).rstrip()
+
+
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line else prefix.rstrip() for line in text.rstrip("\n").split("\n"))
 
@@ -455,7 +562,11 @@ def _report(
 ) -> str:
     parts = [f"{block.path}:{command.line}: {what}", _indent("$ " + command.text.replace("\n", "\n  "))]
     if diff:
-        parts += ["  expected (-) vs actual (+), after normalising IDs, times and sizes:", _indent(diff)]
+        parts += [
+            "  expected (-) vs actual (+), after normalising IDs, times and sizes"
+            "\n  (a line the page's wildcards match is shown as the page has it):",
+            _indent(diff),
+        ]
     elif output is not None:
         parts += ["  output:", _indent(output.strip() or "(no output)")]
     if log:

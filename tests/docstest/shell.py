@@ -139,7 +139,10 @@ class PageShell:
         if index == 0:
             return Result(_read(out), int(self.child.match.group(1)), seconds)
         if index == 2:
-            raise ShellDied(f"the page's shell ended while running the command:\n{_read(out)}")
+            output = _read(out).strip()
+            raise ShellDied(
+                "the page's shell ended while running the command" + (f":\n{output}" if output else "")
+            )
         self.interrupt()
         return Result(_read(out), None, seconds)
 
@@ -168,7 +171,11 @@ class PageShell:
         script = self._script(command)
         log = self.scratch / f"background-{self.count + 1}.log"
         marker = self._marker()
-        self.child.sendline(f'( . {script} ) </dev/null >{log} 2>&1 & printf "\\n{marker} %s\\n" "$!"')
+        # disown: the job is the runner's, not the reader's, so bash must not report it ("[1]+ Done
+        # ...") in a later command's output when it ends; it keeps its own process group.
+        self.child.sendline(
+            f'( . {script} ) </dev/null >{log} 2>&1 & disown; printf "\\n{marker} %s\\n" "$!"'
+        )
         self.child.expect(rf"{marker} (\d+)", timeout=30)
         return BackgroundJob(command, line, int(self.child.match.group(1)), log)
 
@@ -185,9 +192,15 @@ class PageShell:
         )
         transcript = ""
         status: int | None = None
+        ended = rf"{marker} (\d+)"
         try:
             for text in inputs:
-                self.child.expect_exact(prompt, timeout=timeout)
+                # A program that ends before its prompt (`docker run -it nod`: no such image) ends
+                # the wait at once, with its exit status.
+                if self.child.expect([re.escape(prompt), ended], timeout=timeout) == 1:
+                    transcript += self.child.before
+                    status = int(self.child.match.group(1))
+                    break
                 transcript += self.child.before + self.child.after
                 if text == "^C":
                     self.child.sendintr()
@@ -195,15 +208,16 @@ class PageShell:
                     self.child.sendeof()
                 else:
                     self.child.send(text + "\r")
-            self.child.expect(rf"{marker} (\d+)", timeout=timeout)
-            transcript += self.child.before
-            status = int(self.child.match.group(1))
+            if status is None:
+                self.child.expect(ended, timeout=timeout)
+                transcript += self.child.before
+                status = int(self.child.match.group(1))
         except pexpect.TIMEOUT:
             transcript += self.child.before or ""
             self.interrupt()
         except pexpect.EOF as error:
             raise ShellDied("the page's shell ended during an interactive command") from error
-        return Result(render_terminal(transcript), status, time.monotonic() - started)
+        return Result(render_terminal(_without_markers(transcript)), status, time.monotonic() - started)
 
     def run_on_terminal(self, command: str, timeout: float, columns: int = TERMINAL_COLUMNS) -> Result:
         """Run `command` on a terminal `columns` wide and return what its screen shows at the end.
@@ -291,6 +305,12 @@ def render_terminal(stream: str, columns: int = COLUMNS) -> str:
 
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_MARKER_LINE = re.compile(r"[^\r\n]*__DOCSTEST_[0-9a-f]+_\d+__[^\r\n]*(?:\r?\n)?")
+
+
+def _without_markers(transcript: str) -> str:
+    """The runner's own sync lines are never part of what a program showed."""
+    return _MARKER_LINE.sub("", transcript)
 
 
 def _read(path: Path) -> str:

@@ -1,0 +1,134 @@
+"""What a command line means for the host: which part runs inside a container, which names
+it chooses. Port rewriting must leave a container's side alone (`docker exec web curl
+localhost:3000` talks to the container's own port 3000), and a name the page chose is
+compared as written in `docker ps` tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+# `docker run`/`docker exec` options that take a value as the next word (`-e PORT=3000`).
+_VALUE_OPTIONS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    -a -c -e -h -l -m -p -u -v -w --add-host --annotation --attach --blkio-weight
+    --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period
+    --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems
+    --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops
+    --device-write-bps --device-write-iops --dns --dns-option --dns-search --domainname
+    --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval
+    --health-retries --health-start-interval --health-start-period --health-timeout --hostname
+    --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip
+    --log-driver --log-opt --mac-address --memory --memory-reservation --memory-swap
+    --memory-swappiness --mount --name --net --net-alias --network --network-alias
+    --oom-score-adj --pid --pids-limit --platform --publish --pull --restart --runtime
+    --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tmpfs
+    --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir
+    """,
+    )
+)
+# A word: unquoted text, '...' or "..." (with \" inside), glued together as the shell does.
+_WORD = re.compile(r"""(?:[^\s'"\\;&|()]|\\.|'[^']*'|"(?:\\.|[^"\\])*")+""", re.S)
+# Where one command ends and the next begins (outside quotes): ; & | ( ) and a newline that
+# is not a continuation.
+_SEPARATOR = re.compile(r"""[;&|()]|(?<!\\)\n""")
+_NAME = re.compile(r"""(?:^|\s)--name[= ]['"]?([\w][\w.-]*)""")
+_RENAME = re.compile(r"""\bdocker\s+(?:container\s+)?rename\s+\S+\s+['"]?([\w][\w.-]*)""")
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """Words of a command line with their offsets; a separator is a word of its own."""
+    found: list[tuple[str, int, int]] = []
+    position = 0
+    while position < len(text):
+        if text[position] in " \t\\" and not text.startswith("\\\n", position):
+            position += 1
+            continue
+        if text.startswith("\\\n", position):
+            position += 2
+            continue
+        separator = _SEPARATOR.match(text, position)
+        if separator:
+            found.append((separator.group(0), separator.start(), separator.end()))
+            position = separator.end()
+            continue
+        word = _WORD.match(text, position)
+        if word is None:  # an unclosed quote: the rest is one word
+            found.append((text[position:], position, len(text)))
+            break
+        found.append((word.group(0), word.start(), word.end()))
+        position = word.end()
+    return found
+
+
+def _is_separator(word: str) -> bool:
+    return _SEPARATOR.fullmatch(word) is not None
+
+
+def container_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the text a `docker run IMAGE ...` / `docker exec CONTAINER ...` hands to the
+    container as its command: from the word after the image or container to the command's end."""
+    words = _words(text)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(words):
+        start = _container_command(words, index)
+        if start is None:
+            index += 1
+            continue
+        end = start
+        while end < len(words) and not _is_separator(words[end][0]):
+            end += 1
+        if end > start:
+            spans.append((words[start][1], words[end - 1][2]))
+        index = max(end, index + 1)
+    return spans
+
+
+_PREFIX = re.compile(r"^(?:\w+=.*|sudo|time|command|exec|!)$")  # words before a command's name
+
+
+def _starts_command(texts: list[str], index: int) -> bool:
+    """Whether `texts[index]` is a command's name: first, or after a separator and prefixes."""
+    before = index - 1
+    while before >= 0 and not _is_separator(texts[before]):
+        if not _PREFIX.match(texts[before]):
+            return False
+        before -= 1
+    return True
+
+
+def _takes_value(option: str) -> bool:
+    """`-e`, `--name`; also combined short flags ending in one (`-dp 3000:80`)."""
+    if option in _VALUE_OPTIONS:
+        return True
+    return re.fullmatch(r"-[a-zA-Z]+", option) is not None and f"-{option[-1]}" in _VALUE_OPTIONS
+
+
+def _container_command(words: list[tuple[str, int, int]], index: int) -> int | None:
+    """If a `docker run`/`exec` starts at `index`, the index of the container command's first word."""
+    texts = [word for word, _, _ in words]
+    if texts[index] != "docker" or not _starts_command(texts, index):
+        return None
+    position = index + 1
+    if position < len(texts) and texts[position] == "container":
+        position += 1
+    if position >= len(texts) or texts[position] not in ("run", "exec"):
+        return None
+    position += 1
+    while position < len(texts) and texts[position].startswith("-") and not _is_separator(texts[position]):
+        option = texts[position]
+        position += 2 if _takes_value(option) else 1  # `--name=web`, `-it` take no next word
+    # now at the image (run) or the container (exec)
+    return position + 1 if position < len(texts) and not _is_separator(texts[position]) else None
+
+
+def chosen_names(commands: list[str]) -> set[str]:
+    """Container names a page gives (`--name web_server`, `docker rename a b`)."""
+    names: set[str] = set()
+    for command in commands:
+        names.update(_NAME.findall(command))
+        names.update(_RENAME.findall(command))
+    return names
