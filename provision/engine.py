@@ -99,6 +99,14 @@ def dockerd_argv(args: list[str]) -> list[str]:
     return [DOCKERD, *args]
 
 
+def iptables_command() -> list[str]:
+    """The iptables the engines we start use (the root's, or the host's); [] when there is none."""
+    if uses_root():
+        return ["chroot", str(engine_root.ROOT), "iptables", "-w"]
+    found = shutil.which("iptables")
+    return [found, "-w"] if found else []
+
+
 def prepare_cli() -> None:
     """BuildKit for the host's CLI when the engines come from the root (its buildx plugin)."""
     if uses_root():

@@ -24,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import itertools
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import IO
 
 from . import registry
-from .engine import answers, can_start_engines, dockerd_argv
+from .engine import answers, can_start_engines, dockerd_argv, iptables_command
 from .system import STATE, ProvisionError, run, wait_until
 
 PRIVATE_RUN = Path("/run/docker-course")  # sockets and pid files (short paths: unix sockets max 108 bytes)
@@ -177,6 +179,35 @@ def _remove_engine_files(index: int) -> None:
     shutil.rmtree(run_dir, ignore_errors=True)
     _trash(data_dir)
     subprocess.run(["ip", "link", "delete", f"dcbr{index}"], capture_output=True)
+    remove_bridge_rules(f"dcbr{index}")
+
+
+def _add_bridge_rules(bridge: str, subnet: str) -> None:
+    """NAT and forwarding for one private bridge, as the daemon would add them for itself."""
+    iptables = iptables_command()
+    if not iptables:
+        return
+    Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
+    for rule in (
+        ["-t", "nat", "-A", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"],
+        ["-t", "filter", "-I", "FORWARD", "-o", bridge, "-j", "ACCEPT"],
+        ["-t", "filter", "-I", "FORWARD", "-i", bridge, "-j", "ACCEPT"],
+    ):
+        run([*iptables, *rule])
+
+
+def remove_bridge_rules(bridge: str) -> None:
+    """Delete the iptables rules a daemon made for `bridge` (it leaves them when it stops)."""
+    iptables = iptables_command()
+    if not iptables:
+        return
+    for table in ("filter", "nat"):
+        listed = subprocess.run([*iptables, "-t", table, "-S"], capture_output=True, text=True)
+        for rule in listed.stdout.splitlines():
+            words = shlex.split(rule)
+            mentions = any(a in ("-i", "-o") and b == bridge for a, b in itertools.pairwise(words))
+            if words[:1] == ["-A"] and mentions:
+                subprocess.run([*iptables, "-t", table, "-D", *words[1:]], capture_output=True)
 
 
 def _try_lock(index: int) -> IO[str] | None:
@@ -195,11 +226,18 @@ def sweep() -> list[int]:
     """Remove what dead owners left: every slot nobody holds that still has files, a bridge
     or a daemon. Returns the slots swept. Safe to run while other runs use their slots."""
     swept = []
+    iptables = iptables_command()
+    rules = (
+        subprocess.run([*iptables, "-S"], capture_output=True, text=True).stdout.replace("\n", " \n")
+        if iptables
+        else ""
+    )
     for index in range(MAX_PRIVATE):
         leftovers = (
             (PRIVATE_RUN / f"e{index}").exists()
             or (PRIVATE_DATA / f"e{index}").exists()
             or subprocess.run(["ip", "link", "show", f"dcbr{index}"], capture_output=True).returncode == 0
+            or f"dcbr{index} " in rules
         )
         if not leftovers:
             continue
@@ -231,10 +269,37 @@ def _die_with_owner() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def start_private_engine(*, mirror: bool = True, seed: Path | None = None) -> PrivateEngine:
+# The engine's supervisor: a shell that starts dockerd, forwards SIGTERM to it (its owner's
+# death sends one, PR_SET_PDEATHSIG) and, once dockerd has exited, removes the engine's bridge,
+# sockets and data itself, so nothing stays behind even when every process of the test run
+# was SIGKILLed. It holds the slot's lock (inherited fd) until it is done.
+SUPERVISOR = r"""
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+"$@" &
+child=$!
+while kill -0 "$child" 2>/dev/null; do wait "$child"; done
+ip link delete "$BRIDGE" 2>/dev/null
+if [ -n "$IPTABLES" ]; then  # the daemon leaves its rules for the bridge behind
+  for table in filter nat; do
+    $IPTABLES -t "$table" -S 2>/dev/null | grep -E -- "-[io] $BRIDGE( |\$)" | sed 's/^-A /-D /' |
+      while read -r rule; do eval "$IPTABLES -t $table $rule" 2>/dev/null; done
+  done
+fi
+rm -rf "$RUN_DIR"
+if [ -n "$DATA_DIR" ] && [ -d "$DATA_DIR" ]; then
+  mkdir -p "$TRASH" && trash="$TRASH/${DATA_DIR##*/}-supervisor-$$" && mv "$DATA_DIR" "$trash" \
+    && { rm -rf "$trash" & }
+fi
+"""
+
+
+def start_private_engine(
+    *, mirror: bool = True, seed: Path | None = None, keep_data: bool = False
+) -> PrivateEngine:
     """Start a private dockerd with its own bridge; it pulls Docker Hub images via the mirror.
 
-    With `seed`, the engine starts holding the seed's images (hard-linked, no pull)."""
+    With `seed`, the engine starts holding the seed's images (hard-linked, no pull). With
+    `keep_data`, its supervisor leaves the data root when the daemon ends (to make a seed)."""
     if not can_start_engines():
         raise ProvisionError("Private engines need root on a machine with dockerd.")
     index, lock = _claim_slot()
@@ -243,7 +308,7 @@ def start_private_engine(*, mirror: bool = True, seed: Path | None = None) -> Pr
         # once fail with "Chain already exists". One start at a time, across processes.
         with (PRIVATE_RUN / "start.lock").open("w") as start_lock:
             fcntl.flock(start_lock, fcntl.LOCK_EX)
-            engine = _start(index, mirror, seed)
+            engine = _start(index, mirror, seed, lock, keep_data)
     except BaseException:
         _remove_engine_files(index)
         lock.close()
@@ -252,7 +317,7 @@ def start_private_engine(*, mirror: bool = True, seed: Path | None = None) -> Pr
     return engine
 
 
-def _start(index: int, mirror: bool, seed: Path | None) -> PrivateEngine:
+def _start(index: int, mirror: bool, seed: Path | None, lock: IO[str], keep_data: bool) -> PrivateEngine:
     run_dir, data_dir, bridge = PRIVATE_RUN / f"e{index}", PRIVATE_DATA / f"e{index}", f"dcbr{index}"
     run_dir.mkdir(parents=True)
     data_dir.mkdir(parents=True)
@@ -262,6 +327,7 @@ def _start(index: int, mirror: bool, seed: Path | None) -> PrivateEngine:
     run(["ip", "link", "add", "name", bridge, "type", "bridge"])
     run(["ip", "addr", "add", f"172.30.{index}.1/24", "dev", bridge])
     run(["ip", "link", "set", bridge, "up"])
+    _add_bridge_rules(bridge, f"172.30.{index}.0/24")
     args = [
         f"--data-root={data_dir}",
         f"--exec-root={run_dir}/x",
@@ -269,28 +335,46 @@ def _start(index: int, mirror: bool, seed: Path | None) -> PrivateEngine:
         f"--host=unix://{run_dir}/docker.sock",
         f"--config-file={run_dir}/daemon.json",
         f"--bridge={bridge}",
+        # The daemon leaves iptables alone (starting one flushes the shared DOCKER chains, so
+        # other engines' published ports vanish); our own per-bridge rules give its containers
+        # the outside world, and published ports listen on the loopback only (docker-proxy).
+        "--iptables=false",
+        "--ip=127.0.0.1",
     ]
     if mirror:
         args.append(f"--registry-mirror={registry.MIRROR_URL}")
     log = run_dir / "dockerd.log"
+    cleanup = {
+        "IPTABLES": " ".join(iptables_command()),
+        "BRIDGE": bridge,
+        "RUN_DIR": str(run_dir),
+        "DATA_DIR": "" if keep_data else str(data_dir),
+        "TRASH": str(PRIVATE_DATA / ".trash"),
+    }
     with log.open("ab") as log_file:
         process = subprocess.Popen(
-            dockerd_argv(args),
+            ["sh", "-c", SUPERVISOR, "course-engine-supervisor", *dockerd_argv(args)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             preexec_fn=_die_with_owner,
+            pass_fds=(lock.fileno(),),
+            env={**os.environ, **cleanup},
         )
     engine = PrivateEngine(index, process)
     socket_path = run_dir / "docker.sock"
-    wait_until(
-        lambda: process.poll() is None and _pings(socket_path),
-        timeout=60,
-        what=f"private dockerd #{index}",
-        log=log,
-        interval=0.05,
-    )
+    try:
+        wait_until(
+            lambda: process.poll() is None and _pings(socket_path),
+            timeout=60,
+            what=f"private dockerd #{index}",
+            log=log,
+            interval=0.05,
+        )
+    except BaseException:  # also Ctrl+C: the supervisor stops the daemon and tidies up
+        _terminate(process.pid, process)
+        raise
     return engine
 
 
@@ -366,7 +450,7 @@ def make_seed(key: str, images: list[str]) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.exists():
             return target
-        engine = start_private_engine(mirror=True)
+        engine = start_private_engine(mirror=True, keep_data=True)
         try:
             for image in images:
                 run(["docker", "pull", "-q", image], env=engine.env, timeout=900)
