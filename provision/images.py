@@ -400,9 +400,22 @@ def remove_local(image: BaseImage) -> None:
         run(["docker", "rmi", f"{image.name}:{tag}"], check=False)
 
 
+def _behind_a_major(image: BaseImage) -> bool:
+    """A `node` stand-in whose Node.js major is older than the npm registry's latest release:
+    learners pulling `node` now get the newer major, so the pages must be verified with it."""
+    if image.name != "node" or not is_standin(image.ref):
+        return False
+    have = json.loads(labels(image.ref).get(f"{STANDIN_LABEL}.versions", "{}")).get("node", "0")
+    try:
+        latest = latest_node()
+    except (ProvisionError, ValueError):
+        return False  # no npm registry answer: keep what we have
+    return int(latest.split(".")[0]) > int(have.split(".")[0])
+
+
 def ensure_image(image: BaseImage, *, rebuild: bool = False) -> str:
     """Make `image` exist locally and in the local registry; return where it came from."""
-    if rebuild and is_standin(image.ref):
+    if (rebuild and is_standin(image.ref)) or _behind_a_major(image):
         remove_local(image)
     if image_exists(image.ref) and is_current(image.ref):
         origin = "stand-in, already present" if is_standin(image.ref) else "present"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+
+import pytest
 
 from provision import engine_root, images
 
@@ -62,3 +65,26 @@ def test_the_engine_runs_in_its_own_mount_namespace_with_host_paths() -> None:
     command = engine_root.LAUNCHER
     assert "--make-rslave" in command  # an unmount never reaches the host
     assert "/tmp" in [str(folder) for folder in engine_root.user_folders()]  # bind mounts see host files
+
+
+@pytest.mark.docker
+def test_the_node_image_is_the_official_shape_of_the_latest_release() -> None:
+    """What `make images` provides behaves like Docker Hub's node:latest of this month."""
+    inspect = json.loads(
+        subprocess.run(
+            ["docker", "image", "inspect", "node:latest"], capture_output=True, text=True, check=True
+        ).stdout
+    )[0]["Config"]
+    assert inspect["Cmd"] == ["node"] and inspect["Entrypoint"] == ["docker-entrypoint.sh"]
+    assert inspect["WorkingDir"] == ""  # the official image leaves it at /
+    env = dict(item.split("=", 1) for item in inspect["Env"])
+    printed = subprocess.run(
+        ["docker", "run", "--rm", "node:latest", "node", "-v"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert printed == f"v{env['NODE_VERSION']}"
+    if images.labels("node:latest").get(images.STANDIN_LABEL) == "true":
+        latest = images.latest_node()  # the npm registry's newest official binary
+        assert printed.removeprefix("v").split(".")[0] == latest.split(".")[0], (
+            f"the stand-in has Node {printed}, the npm registry's latest is {latest}: "
+            "python -m provision images --rebuild --image node"
+        )
