@@ -38,7 +38,7 @@ test: $(INSTALLED) images ## run every test (starts Docker and builds base image
 build: $(INSTALLED) ## build the site into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict
 
-pdf: $(INSTALLED) ## build the site and the offline PDFs site/pdf/course-ko.pdf, course-en.pdf
+pdf: $(INSTALLED) ## build the site and the offline books site/pdf/course-{ko,en}.pdf (+ maintainers-{ko,en}.pdf)
 	$(PYTHON) -m provision browser
 	COURSE_PDF=1 $(BIN)/mkdocs build --strict
 

@@ -9,6 +9,8 @@ docs/maintainers/benchmarks.md. Ratios are compared within one run (machines are
 - docstest runner overhead over a plain bash script (20 quick commands)
 - doc suite wall time with -n 2 vs without
 - the whole test suite, warm, as `make test` runs it (pytest time)
+- the offline PDFs (`make pdf`): time of the PDF step for the learner's two books and for all
+  four, and their sizes
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -236,6 +239,58 @@ def whole_suite_warm() -> list[Row]:
     ]
 
 
+WROTE = re.compile(r"PDF: wrote (\S+) \((\d+) pages, [\d.]+ MB\) in [\d.]+ s, ([\d.]+) s into the PDF step")
+PDF_STEP = re.compile(r"PDF: \d+ books .* in ([\d.]+) s, in ")
+
+
+PdfRun = tuple[dict[str, tuple[int, float]], dict[str, int], float]  # books, sizes, step seconds
+
+
+def _pdf_run() -> PdfRun:
+    """One COURSE_PDF=1 build: each book's pages and the seconds into the PDF step it was written
+    at (from the hook's log), its size, and the whole step's seconds."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+    env = {**os.environ, "COURSE_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        proc = subprocess.run(
+            [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=REPO,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"bench: COURSE_PDF=1 mkdocs build failed:\n{proc.stderr[-3000:]}")
+        books = {Path(path).name: (int(pages), float(at)) for path, pages, at in WROTE.findall(proc.stderr)}
+        sizes = {name: (folder / "pdf" / name).stat().st_size for name in books}
+        step = PDF_STEP.search(proc.stderr)
+        return books, sizes, float(step.group(1)) if step else 0.0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def pdf_books() -> list[Row]:
+    """`make pdf`'s PDF step as hooks/pdf.py times it (the site build before it is not counted);
+    the better of two runs, as other work shares the machine."""
+    runs = [_pdf_run() for _ in range(2)]
+    learner = [max(at for name, (_, at) in run[0].items() if name.startswith("course-")) for run in runs]
+    best = learner.index(min(learner))
+    books, sizes, step = runs[best]
+    rows: list[Row] = [
+        (
+            "offline PDFs: course-ko.pdf + course-en.pdf (printed side by side)",
+            f"{learner[best]:.1f} s",
+            "<= 20 s " + ("✓" if learner[best] <= 20 else "✗") + f" (other run {learner[1 - best]:.1f} s)",
+        ),
+        ("offline PDFs: the PDF step, all four books", f"{step:.1f} s", ""),
+    ]
+    for name in sorted(books):
+        bar = "<= 3 MB " + ("✓" if sizes[name] <= 3e6 else "✗") if name.startswith("course-") else ""
+        rows.append((f"{name}, {books[name][0]} pages", f"{sizes[name] / 1e6:.2f} MB", bar))
+    return rows
+
+
 SECTIONS = {
     "cold": cold_provisioning,
     "goals": goals_tests_warm,
@@ -244,6 +299,7 @@ SECTIONS = {
     "parallel": doc_suite_parallel,
     "engine": worker_engine_start,
     "suite": whole_suite_warm,
+    "pdf": pdf_books,
 }
 
 

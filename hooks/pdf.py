@@ -1,9 +1,11 @@
-"""MkDocs hook: an offline PDF of the course per language (`make pdf`, or COURSE_PDF=1).
+"""MkDocs hook: the offline books (`make pdf`, or COURSE_PDF=1), site/pdf/course-ko.pdf and
+course-en.pdf for learners, maintainers-ko.pdf and maintainers-en.pdf for the maintainers' section.
 
-After the build, each page is opened in Debian's Chromium (driven by Playwright, which
-cannot download its own browser here), switched to one language, printed, and the pages
-are merged in navigation order with pypdf: site/pdf/course-ko.pdf and course-en.pdf.
-Without COURSE_PDF=1 the hook does nothing, so `make serve` stays fast.
+Each is one print of one combined document in Debian's Chromium: a cover with the versions
+the examples were verified with, contents with page numbers, a chapter per nav page, bookmarks,
+links inside the book (hooks/pdfplan.py plans, pdfhtml.py and pdfbook.js assemble,
+pdfprint.py prints, pdffile.py finishes). Without COURSE_PDF=1 the hook only reads the nav,
+so `make serve` stays fast.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import http.server
 import logging
 import os
 import sys
-import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,11 +26,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 
-log = logging.getLogger("mkdocs.hooks.pdf")
 REPO = Path(__file__).resolve().parent.parent
 
-LANGUAGES = {"ko": "한국어", "en": "English"}
-_pages: list[str] = []  # page URLs in navigation order, from on_nav
+
+def _importable() -> None:
+    """MkDocs loads hooks by path (and resets sys.path after); hooks.* and provision/ sit in REPO."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+
+
+_importable()
+
+from hooks.pdfplan import Book, plan_books, title_in  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.pdf")
+_books: list[Book] = []  # planned from the nav in on_nav, printed in on_post_build
 
 
 def enabled() -> bool:
@@ -36,7 +48,7 @@ def enabled() -> bool:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    _pages[:] = [page.url for page in nav.pages]
+    _books[:] = plan_books(nav, config["site_name"])
     return nav
 
 
@@ -60,10 +72,9 @@ def serve_folder(folder: str) -> Iterator[str]:
 def on_post_build(config: MkDocsConfig) -> None:
     if not enabled():
         return
-    from playwright.sync_api import sync_playwright
-    from pypdf import PdfWriter
-
-    sys.path.insert(0, str(REPO))  # MkDocs loads hooks by path; provision/ sits beside hooks/
+    _importable()
+    from hooks import pdfprint
+    from hooks.verified_with import load
     from provision.browser import chromium_path
 
     chromium = chromium_path()
@@ -71,40 +82,29 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError(
             "hooks/pdf.py: COURSE_PDF=1 needs Chromium; run `make images` (installs Debian's chromium)."
         )
-    out = Path(config["site_dir"]) / "pdf"
+    site = Path(config["site_dir"])
+    out = site / "pdf"
     out.mkdir(exist_ok=True)
-    with (
-        serve_folder(config["site_dir"]) as base,
-        sync_playwright() as playwright,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    author = config.get("site_author") or ""
+    started = time.monotonic()
+    with serve_folder(str(site)) as base:
+        printed = pdfprint.print_books(
+            _books,
+            chromium=chromium,
+            base=base,
+            site_dir=site,
+            verified=load(),
+            author=lambda language: title_in(author, language.code),
+            out=out,
+            progress=lambda message: log.info("PDF: %s", message),
+            written=lambda book: log.info(
+                "PDF: wrote %s, %.1f s into the PDF step", pdfprint.describe(book), time.monotonic() - started
+            ),
         )
-        try:
-            for code, label in LANGUAGES.items():
-                writer = PdfWriter()
-                page = browser.new_context().new_page()
-                for index, url in enumerate(_pages):
-                    page.goto(base + url, wait_until="networkidle")
-                    page.evaluate(
-                        """label => { for (const l of document.querySelectorAll('.tabbed-labels > label'))
-                                       if (l.textContent.trim() === label) l.click(); }""",
-                        label,
-                    )
-                    page.emulate_media(media="print")
-                    part = Path(tmp) / f"{code}-{index:03}.pdf"
-                    page.pdf(
-                        path=str(part),
-                        format="A4",
-                        print_background=True,
-                        margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-                    )
-                    writer.append(str(part))
-                target = out / f"course-{code}.pdf"
-                with target.open("wb") as handle:
-                    writer.write(handle)
-                log.info("PDF (%s): %s, %d pages of the site", label, target, len(_pages))
-        finally:
-            browser.close()
+    log.info(
+        "PDF: %d books (%s) in %.1f s, in %s",
+        len(printed),
+        ", ".join(book.path.name for book in printed),
+        time.monotonic() - started,
+        out,
+    )

@@ -2,8 +2,9 @@
 
 The figures are not typed: the test run writes `docs/verified-with.json` when every lecture
 page passed (see `record()`, called from the root conftest.py), and this hook puts a short
-note in both languages under each lecture's title, so the site and the PDFs printed from it
-state the Docker Engine, CLI, BuildKit client and `node` image the transcripts came from.
+note in both languages at the end of each lecture, so the site and the PDFs printed from it
+state the Docker Engine, CLI, BuildKit client and `node` image the transcripts came from
+(at the end of the page, after the lecture).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ RECORD = REPO / "docs" / "verified-with.json"
 FIELDS = ("date", "engine", "cli", "buildx", "node", "npm")
 
 NOTE = """
-=== "한국어"
+===! "한국어"
 
     !!! info "검증 환경"
         이 페이지의 명령과 출력은 {date}에 Docker Engine {engine}(CLI {cli}, BuildKit 클라이언트
@@ -54,13 +55,11 @@ def note(data: dict[str, str]) -> str:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """At the end of each lecture, as a tab set of its own (`===!`): placed next to the
+    page's own language tabs, it would otherwise merge into them."""
     if not page.file.src_uri.startswith("lectures/"):
         return markdown
-    title = re.search(r"^# .*$", markdown, re.M)
-    if title is None:
-        return markdown
-    at = title.end()
-    return markdown[:at] + "\n" + note(load()) + markdown[at:]
+    return markdown.rstrip("\n") + "\n\n" + note(load())
 
 
 def _docker(*args: str, env: dict[str, str] | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Chromium and the course's fonts for the browser tests and the offline PDFs.
+"""Chromium and the course's fonts for the browser tests and the offline PDFs (and poppler's
+pdffonts/pdftotext, with which tests/test_pdf.py reads them).
 
 `playwright install` downloads browsers from a CDN, which these machines cannot reach;
 Debian's chromium works with Playwright's `executable_path`. The fonts are chosen, not left
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from .system import apt_install, is_debian_like, is_root, say
 
+PDF_TOOL = "pdffonts"  # poppler-utils, with pdftotext and pdftoppm
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -59,13 +61,15 @@ def missing_packages() -> dict[str, str]:
         missing["chromium"] = "chromium"
     if shutil.which("fc-list") is None:
         missing["fontconfig"] = "fc-list"  # how we, and the tests, check the fonts
+    if shutil.which(PDF_TOOL) is None:
+        missing["poppler-utils"] = PDF_TOOL  # tests/test_pdf.py reads the PDFs' fonts and text
     for font in missing_fonts():
         missing[font.package] = font.file
     return missing
 
 
 def ensure_browser() -> None:
-    """Install Chromium and the course fonts when missing and we may (root on Debian/Ubuntu)."""
+    """Install Chromium, the fonts and poppler-utils when missing and we may (root on Debian/Ubuntu)."""
     missing = missing_packages()
     if not missing:
         return
