@@ -59,8 +59,8 @@ def cold_provisioning() -> list[Row]:
     env = {**os.environ, "DOCKER_COURSE_STATE": str(state), "DOCKER_COURSE_REGISTRY": f"127.0.0.1:{port}"}
     script = (
         "import time, json, os\n"
-        "from provision import engine, registry, images\n"
-        "t0 = time.monotonic(); registry.ensure_running(); e = engine.start_private_engine()\n"
+        "from provision import private, registry, images\n"
+        "t0 = time.monotonic(); registry.ensure_running(); e = private.start_private_engine()\n"
         "t1 = time.monotonic(); os.environ['DOCKER_HOST'] = e.host\n"
         "try:\n"
         "    images.ensure_images(['node'])\n"

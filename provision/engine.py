@@ -99,10 +99,14 @@ def dockerd_argv(args: list[str]) -> list[str]:
     return [DOCKERD, *args]
 
 
-def iptables_command() -> list[str]:
-    """The iptables the engines we start use (the root's, or the host's); [] when there is none."""
+def iptables_command(*, build: bool = False) -> list[str]:
+    """The iptables the engines we start use (the root's, or the host's); [] when there is none.
+
+    `build`: make the Debian 13 root first if it is missing (else only use one that exists)."""
     if uses_root():
-        return ["chroot", str(engine_root.ROOT), "iptables", "-w"]
+        if build:
+            engine_root.ensure_root()
+        return ["chroot", str(engine_root.ROOT), "iptables", "-w"] if engine_root.is_ready() else []
     found = shutil.which("iptables")
     return [found, "-w"] if found else []
 

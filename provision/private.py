@@ -184,7 +184,7 @@ def _remove_engine_files(index: int) -> None:
 
 def _add_bridge_rules(bridge: str, subnet: str) -> None:
     """NAT and forwarding for one private bridge, as the daemon would add them for itself."""
-    iptables = iptables_command()
+    iptables = iptables_command(build=True)
     if not iptables:
         return
     Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
