@@ -8,23 +8,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+LOCK_GROUPS := test pdf lint tools  # pyproject's [dependency-groups], all locked and installed
 PYTEST_ARGS ?= -n 2 --dist loadfile  # a page (and a test module) stays on one worker
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help setup serve test images build pdf lint bench lock clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(INSTALLED): pyproject.toml requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
-		|| { echo "error: Python >= 3.11 is needed as $(PYTHON) (found: $$($(PYTHON) --version 2>&1))"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' 2>/dev/null \
+		|| { echo "error: Python >= 3.11.5 is needed as $(PYTHON) (found: $$($(PYTHON) --version 2>&1))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-setup: $(INSTALLED) ## create .venv with the pinned dependencies
+setup: $(INSTALLED) ## create .venv: the locked dependencies (hash-checked), then this project editable
 
 serve: $(INSTALLED) ## serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -43,17 +45,15 @@ pdf: $(INSTALLED) ## build the site and the offline books site/pdf/course-{ko,en
 	COURSE_PDF=1 $(BIN)/mkdocs build --strict
 
 lint: $(INSTALLED) ## ruff over the Python code
-	$(BIN)/ruff check provision hooks tests bench conftest.py
-	$(BIN)/ruff format --check provision hooks tests bench conftest.py
+	$(BIN)/ruff check docstest provision hooks tests bench conftest.py
+	$(BIN)/ruff format --check docstest provision hooks tests bench conftest.py
 
 bench: $(INSTALLED) ## measure provisioning, test and container figures (see docs/maintainers/benchmarks.md)
 	$(BIN)/python -m bench $(ARGS)
 
-lock: ## re-resolve requirements.lock from pyproject.toml's ranges
-	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install -q .
-	.lock-venv/bin/pip freeze --exclude docker-course > requirements.lock
-	rm -rf .lock-venv
+lock: $(INSTALLED) ## re-resolve requirements.lock (hashes; today's pins kept) from pyproject.toml's ranges and groups
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_GROUPS:%=--group %) --generate-hashes \
+		--python-version 3.11.5 --no-python-downloads --no-header --quiet --output-file requirements.lock
 
 clean: ## remove the virtual environment, build output and caches
-	rm -rf $(VENV) site .cache .pytest_cache
+	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache

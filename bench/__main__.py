@@ -53,7 +53,6 @@ def sh(*args: str, env: dict[str, str] | None = None, timeout: float = 1800, **k
 
 def cold_provisioning() -> list[Row]:
     """Engine start + stand-in build + registry push, from nothing, beside the real set-up."""
-    sys.path.insert(0, str(REPO))
     state = Path(tempfile.mkdtemp(prefix="bench-state-"))
     port = 5099
     env = {**os.environ, "DOCKER_COURSE_STATE": str(state), "DOCKER_COURSE_REGISTRY": f"127.0.0.1:{port}"}
@@ -152,14 +151,13 @@ def runner_overhead() -> list[Row]:
     """The same 20 commands through the docs runner and through bash, on one warm engine."""
     folder = Path(tempfile.mkdtemp(prefix="bench-page-"))
     (folder / "page.md").write_text(QUICK_PAGE)
-    (folder / "pytest.ini").write_text("[pytest]\naddopts = -p docstest\ndocstest_roots = .\n")
+    (folder / "pytest.ini").write_text("[pytest]\ndocstest_roots = .\n")
     (folder / "page.sh").write_text(
         "set -e\n"
         + "".join(line[2:] + " >/dev/null\n" for line in QUICK_PAGE.splitlines() if line.startswith("$ "))
     )
     script = (
         "import json, os, subprocess, sys, time, pytest\n"
-        f"sys.path[:0] = [{str(REPO / 'tests')!r}, {str(REPO)!r}]\n"
         f"os.chdir({str(folder)!r})\n"
         "args = ['-q', '-p', 'no:cacheprovider', 'page.md']\n"
         "assert pytest.main(args) == 0  # warm-up: starts this process's engine\n"
@@ -207,7 +205,6 @@ def worker_engine_start() -> list[Row]:
     """A test worker's private engine, ready with its base images (seeded, no pull)."""
     script = (
         "import json, statistics, sys, time\n"
-        f"sys.path[:0] = [{str(REPO / 'tests')!r}, {str(REPO)!r}]\n"
         "from docstest import docker_scope\n"
         "docker_scope.WorkerEngine().stop()  # warm-up: makes the seed once\n"
         "times = []\n"

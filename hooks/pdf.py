@@ -14,7 +14,6 @@ import functools
 import http.server
 import logging
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,18 +25,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _importable() -> None:
-    """MkDocs loads hooks by path (and resets sys.path after); hooks.* and provision/ sit in REPO."""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-
-
-_importable()
-
-from hooks.pdfplan import Book, plan_books, title_in  # noqa: E402
+# MkDocs loads this hook by path; hooks.* and provision are the installed project's packages
+from hooks.pdfplan import Book, plan_books, title_in
 
 log = logging.getLogger("mkdocs.hooks.pdf")
 _books: list[Book] = []  # planned from the nav in on_nav, printed in on_post_build
@@ -72,7 +61,6 @@ def serve_folder(folder: str) -> Iterator[str]:
 def on_post_build(config: MkDocsConfig) -> None:
     if not enabled():
         return
-    _importable()
     from hooks import pdfprint
     from hooks.verified_with import load
     from provision.browser import chromium_path

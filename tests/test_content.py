@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from docstest.parse import unwrap_containers
-from sitebuild import mkdocs_build
+from tests.helpers import mkdocs_build
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from docstest import docker_scope
 from docstest.parse import parse_page
 
@@ -59,15 +60,12 @@ def scratch_site(tmp_path: Path, pages: list[str]) -> Path:
     for name in ("mkdocs.yml", "conftest.py"):
         shutil.copy(REPO / name, tmp_path / name)
     assert all((tmp_path / "docs" / page).exists() for page in pages)
-    (tmp_path / "pytest.ini").write_text(
-        "[pytest]\naddopts = -p docstest -p no:cacheprovider\ndocstest_roots = docs\n"
-    )
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\ndocstest_roots = docs\n")
     return tmp_path
 
 
 def run_pages(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
-    env["PYTHONPATH"] = f"{REPO / 'tests'}:{REPO}"
     if docker_scope.can_isolate():
         env["DOCSTEST_WORKER_ENGINE"] = docker_scope.worker_engine().env["DOCKER_HOST"]
     return subprocess.run(

@@ -16,13 +16,14 @@ import time
 from pathlib import Path
 
 import pytest
+
 from docstest import docker_scope
 
 pytest_plugins = ["pytester"]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docstest"
 REPO = Path(__file__).resolve().parent.parent
-INI = "[pytest]\naddopts = -p docstest -p no:cacheprovider\ndocstest_roots = .\n"
+INI = "[pytest]\naddopts = -p no:cacheprovider\ndocstest_roots = .\n"
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +46,6 @@ def site(
     """
     pytester.makeini(INI)
     shutil.copytree(FIXTURES, pytester.path, dirs_exist_ok=True)
-    monkeypatch.setenv("PYTHONPATH", f"{REPO / 'tests'}:{REPO}")
     if shared_engine is not None:
         monkeypatch.setenv("DOCSTEST_WORKER_ENGINE", shared_engine.env["DOCKER_HOST"])
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
@@ -57,7 +57,7 @@ def pytest_env(*, own_engine: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
     if own_engine:
         env.pop("DOCSTEST_WORKER_ENGINE", None)
-    return {**env, "PYTHONPATH": f"{REPO / 'tests'}:{REPO}"}
+    return env
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

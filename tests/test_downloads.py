@@ -16,9 +16,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sitebuild import mkdocs_build
 
 from hooks import downloads, macros
+from tests.helpers import mkdocs_build
 
 REPO = Path(__file__).resolve().parent.parent
 MACRO_PAGE = """---

@@ -185,7 +185,6 @@ def _run_until(folder: Path, phase: str) -> tuple[subprocess.Popen[str], set[str
     """Start the run; return once it reached `phase` (and the slots it took)."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))},
-        "PYTHONPATH": f"{REPO / 'tests'}:{REPO}",
         "TMPDIR": str(folder / "tmp"),
     }
     proc = subprocess.Popen(
@@ -220,7 +219,7 @@ def _run_until(folder: Path, phase: str) -> tuple[subprocess.Popen[str], set[str
 @pytest.mark.parametrize("how", list(SIGNALS))
 def test_nothing_of_a_run_outlives_it(tmp_path: Path, phase: str, how: str) -> None:
     (tmp_path / "tmp").mkdir()
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p docstest\ndocstest_roots = .\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ndocstest_roots = .\n")
     body = PHASES[phase][0] or "```console\n$ docker run --rm node -e 'console.log(1)'\n1\n```\n"
     (tmp_path / "page.md").write_text(textwrap.dedent(body).lstrip())
     proc, slots = _run_until(tmp_path, phase)
@@ -255,11 +254,10 @@ def test_the_next_run_sweeps_what_a_killed_run_left(tmp_path: Path) -> None:
     if iptables:
         subprocess.run([*iptables, "-A", "FORWARD", "-o", bridge, "-j", "ACCEPT"], check=True)
     lock.close()  # the owner "dies"
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p docstest\ndocstest_roots = .\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ndocstest_roots = .\n")
     (tmp_path / "page.md").write_text("```console\n$ echo hello\nhello\n```\n")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))},
-        "PYTHONPATH": f"{REPO / 'tests'}:{REPO}",
     }
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "page.md"],

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from docstest.model import Page
 from docstest.parse import parse_page
 

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PATHS = ["provision", "hooks", "tests", "bench", "conftest.py"]
+PATHS = ["docstest", "provision", "hooks", "tests", "bench", "conftest.py"]
 
 
 def test_ruff_check() -> None:

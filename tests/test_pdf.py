@@ -19,14 +19,13 @@ from typing import Any
 
 import pytest
 import yaml
-from docstest.ci import unavailable
 from pypdf import PdfReader
-from sitebuild import mkdocs_build
-from test_site_browser import require_chromium, require_fonts
 
+from docstest.ci import unavailable
 from hooks.pdfplan import LANGUAGES, MAINTAINERS, title_in
 from hooks.verified_with import load
 from provision.browser import CODE_FONT, FONTS, PDF_TOOL, TEXT_FONT, Font
+from tests.helpers import mkdocs_build, require_chromium, require_fonts
 
 REPO = Path(__file__).resolve().parent.parent
 CODES = [language.code for language in LANGUAGES]

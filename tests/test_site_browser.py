@@ -11,27 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docstest.ci import unavailable
-from sitebuild import mkdocs_build
 
 from hooks.pdf import serve_folder
-from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font, chromium_path, missing_fonts
+from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font
+from tests.helpers import mkdocs_build, require_chromium, require_fonts
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def require_chromium() -> str:
-    path = chromium_path()
-    if path is None:
-        unavailable("no Chromium (run `make images`, which installs Debian's chromium as root)")
-    return path  # type: ignore[return-value]
-
-
-def require_fonts() -> None:
-    """The fonts course.css names; without them Chromium draws with whatever fontconfig offers."""
-    if absent := missing_fonts():
-        names = ", ".join(f"{font.family} ({font.package})" for font in absent)
-        unavailable(f"fonts missing: {names} (run `make images`, which installs them as root)")
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from sitebuild import mkdocs_build
 
 from hooks import verified_with
+from tests.helpers import mkdocs_build
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -4,10 +4,11 @@ Hypothesis properties of the update (`--update-docs`) and of the diff a failure 
 from __future__ import annotations
 
 import pytest
-from docstest.match import ELLIPSIS, compare, normalise, updated_expectation
-from docstest.wildcards import lines_match
 from hypothesis import given
 from hypothesis import strategies as st
+
+from docstest.match import ELLIPSIS, compare, normalise, updated_expectation
+from docstest.wildcards import lines_match
 
 ID64 = "0f4a1d9b3c2e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
 

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from docstest.model import PageError
-from docstest.parse import parse_source
 from hypothesis import given
 from hypothesis import strategies as st
+
+from docstest.model import PageError
+from docstest.parse import parse_source
 
 PAGE = Path("page.md")
 RUNS = {"console": "console", "shell-session": "console", "bash": "script", "sh": "script", "py": "python"}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from docstest.commands import chosen_names, container_spans
-from docstest.rewrite import HIGHEST, LOWEST, Rewriter, free_port, host_ports, port_range
 from hypothesis import given
 from hypothesis import strategies as st
+
+from docstest.commands import chosen_names, container_spans
+from docstest.rewrite import HIGHEST, LOWEST, Rewriter, free_port, host_ports, port_range
 
 
 def rewriter(real: int, page: int = 3000) -> Rewriter:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docstest.shard import assign, load_durations, parse_shard, store_durations
 from hypothesis import given
 from hypothesis import strategies as st
+
+from docstest.shard import assign, load_durations, parse_shard, store_durations
 
 
 @pytest.mark.parametrize(("text", "parsed"), [("1/3", (1, 3)), (" 3 / 3 ", (3, 3)), ("1/1", (1, 1))])

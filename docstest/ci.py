@@ -6,6 +6,7 @@ A skipped test in CI would hide a missing install step, so there nothing may ski
 from __future__ import annotations
 
 import os
+from typing import NoReturn
 
 import pytest
 
@@ -14,7 +15,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def unavailable(message: str) -> None:
+def unavailable(message: str) -> NoReturn:
     """Stop the current test because `message` (a prerequisite is missing)."""
     if in_ci():
         pytest.fail(f"CI=true but {message}", pytrace=False)
