@@ -12,7 +12,7 @@ LOCK_GROUPS := test pdf lint tools  # pyproject's [dependency-groups], all locke
 PYTEST_ARGS ?= -n 2 --dist loadfile  # a page (and a test module) stays on one worker
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve test images build pdf lint bench lock clean
+.PHONY: help setup serve test images build pdf lint typecheck bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,9 +44,12 @@ pdf: $(INSTALLED) ## build the site and the offline books site/pdf/course-{ko,en
 	$(PYTHON) -m provision browser
 	COURSE_PDF=1 $(BIN)/mkdocs build --strict
 
-lint: $(INSTALLED) ## ruff over the Python code
+lint: $(INSTALLED) typecheck ## ruff and mypy over the Python code
 	$(BIN)/ruff check docstest provision hooks tests bench conftest.py
 	$(BIN)/ruff format --check docstest provision hooks tests bench conftest.py
+
+typecheck: $(INSTALLED) ## mypy --strict over docstest, provision, hooks and bench ([tool.mypy])
+	$(BIN)/mypy
 
 bench: $(INSTALLED) ## measure provisioning, test and container figures (see docs/maintainers/benchmarks.md)
 	$(BIN)/python -m bench $(ARGS)

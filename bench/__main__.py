@@ -39,10 +39,8 @@ def timed(action: Callable[[], object]) -> float:
     return time.monotonic() - started
 
 
-def sh(*args: str, env: dict[str, str] | None = None, timeout: float = 1800, **kw: object) -> str:
-    proc = subprocess.run(
-        list(args), env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, **kw
-    )
+def sh(*args: str, env: dict[str, str] | None = None, timeout: float = 1800) -> str:
+    proc = subprocess.run(list(args), env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO)
     if proc.returncode != 0:
         raise SystemExit(
             f"bench: `{' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout[-2000:]}"

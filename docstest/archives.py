@@ -19,7 +19,8 @@ _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loca
 
 def fetch(url: str) -> bytes:
     with _NO_PROXY.open(url, timeout=30) as response:
-        return response.read()
+        data: bytes = response.read()
+        return data
 
 
 def unpack(data: bytes, dest: Path) -> None:

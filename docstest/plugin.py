@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -150,7 +150,7 @@ class DocPage(pytest.File):
     page: Page
     run: PageRun | None = None
 
-    def collect(self):  # type: ignore[override]
+    def collect(self) -> Iterator[pytest.Item]:
         display = os.path.relpath(self.path, self.config.rootpath)
         try:
             self.page = parse_page(self.path, display)
@@ -334,7 +334,9 @@ class PythonBlock(pytest.Item):
 
     def __init__(self, *, index: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.block: Block = self.parent.page.blocks[index]  # type: ignore[attr-defined]
+        parent = self.parent
+        assert isinstance(parent, DocPage), parent
+        self.block: Block = parent.page.blocks[index]
 
     def runtest(self) -> None:
         from pytest_examples import CodeExample
@@ -349,6 +351,7 @@ class PythonBlock(pytest.Item):
         )
         request = SimpleNamespace(config=self.config, node=self)  # all EvalExample reads of a request
         with tempfile.TemporaryDirectory(prefix="docstest-py-") as tmp:
+            # EvalExample's annotation asks for a FixtureRequest; it reads only these two fields
             evaluator = EvalExample(tmp_path=Path(tmp), pytest_request=request)  # type: ignore[arg-type]
             evaluator.run_print_check(example)
 

@@ -102,10 +102,28 @@ class PageShell:
             timeout=30,
             preexec_fn=_default_signals,
         )
+        assert self.child.pid is not None  # spawn started bash
+        self.pid: int = self.child.pid
         # pexpect waits 50 ms before every send (for old ttys); 20 commands would wait a second
         self.child.delaybeforesend = None
         # job control: each command is its own process group, so Ctrl+C reaches it, not bash
         self._sync("stty -echo; set +H -m; bind 'set enable-bracketed-paste off' 2>/dev/null")
+
+    def _group(self) -> str:
+        """The first group of what the last expect matched (a status or a pid after a marker)."""
+        match = self.child.match
+        assert isinstance(match, re.Match), match
+        return match.group(1)
+
+    def _before(self) -> str:
+        """What came before the last match (or, after a timeout, what is in pexpect's buffer)."""
+        return self.child.before or ""
+
+    def _after(self) -> str:
+        """The text the last expect matched."""
+        after = self.child.after
+        assert isinstance(after, str), after
+        return after
 
     def _marker(self) -> str:
         self.count += 1
@@ -115,7 +133,7 @@ class PageShell:
         marker = self._marker()
         self.child.sendline(f'{line}; printf "\\n{marker} %s\\n" "$?"')
         self.child.expect(rf"{marker} (\d+)", timeout=timeout)
-        return self.child.match.group(1)
+        return self._group()
 
     def _script(self, command: str) -> Path:
         path = self.scratch / f"command-{self.count + 1}.sh"
@@ -137,7 +155,7 @@ class PageShell:
         index = self.child.expect([rf"{marker} (\d+)", pexpect.TIMEOUT, pexpect.EOF], timeout=timeout)
         seconds = time.monotonic() - started
         if index == 0:
-            return Result(_read(out), int(self.child.match.group(1)), seconds)
+            return Result(_read(out), int(self._group()), seconds)
         if index == 2:
             output = _read(out).strip()
             raise ShellDied(
@@ -164,7 +182,7 @@ class PageShell:
         """SIGKILL the terminal's foreground process group, unless that is the shell itself."""
         with contextlib.suppress(OSError):
             foreground = os.tcgetpgrp(self.child.child_fd)
-            if foreground != os.getpgid(self.child.pid):
+            if foreground != os.getpgid(self.pid):
                 os.killpg(foreground, signal.SIGKILL)
 
     def start_background(self, command: str, line: int) -> BackgroundJob:
@@ -177,7 +195,7 @@ class PageShell:
             f'( . {script} ) </dev/null >{log} 2>&1 & disown; printf "\\n{marker} %s\\n" "$!"'
         )
         self.child.expect(rf"{marker} (\d+)", timeout=30)
-        return BackgroundJob(command, line, int(self.child.match.group(1)), log)
+        return BackgroundJob(command, line, int(self._group()), log)
 
     def run_interactive(self, command: str, inputs: list[str], prompt: str, timeout: float) -> Result:
         """Run `command` on the terminal, typing each input at the next prompt; `^C` is Ctrl+C."""
@@ -198,10 +216,10 @@ class PageShell:
                 # A program that ends before its prompt (`docker run -it nod`: no such image) ends
                 # the wait at once, with its exit status.
                 if self.child.expect([re.escape(prompt), ended], timeout=timeout) == 1:
-                    transcript += self.child.before
-                    status = int(self.child.match.group(1))
+                    transcript += self._before()
+                    status = int(self._group())
                     break
-                transcript += self.child.before + self.child.after
+                transcript += self._before() + self._after()
                 if text == "^C":
                     self.child.sendintr()
                 elif text == "^D":
@@ -210,10 +228,10 @@ class PageShell:
                     self.child.send(text + "\r")
             if status is None:
                 self.child.expect(ended, timeout=timeout)
-                transcript += self.child.before
-                status = int(self.child.match.group(1))
+                transcript += self._before()
+                status = int(self._group())
         except pexpect.TIMEOUT:
-            transcript += self.child.before or ""
+            transcript += self._before()
             self.interrupt()
         except pexpect.EOF as error:
             raise ShellDied("the page's shell ended during an interactive command") from error
@@ -238,14 +256,14 @@ class PageShell:
         status: int | None = None
         try:
             index = self.child.expect([rf"{marker} (\d+)", pexpect.TIMEOUT], timeout=timeout)
-            transcript = self.child.before or ""  # after a timeout, still in pexpect's buffer
+            transcript = self._before()  # after a timeout, still in pexpect's buffer
             if index == 0:
-                status = int(self.child.match.group(1))
+                status = int(self._group())
             else:
                 self.child.sendintr()
                 with contextlib.suppress(pexpect.TIMEOUT):
                     self.child.expect(rf"{marker} (\d+)", timeout=30)
-                    transcript = self.child.before or ""  # everything since the command started
+                    transcript = self._before()  # everything since the command started
                     return Result(render_terminal(transcript, columns), None, time.monotonic() - started)
                 transcript = self.child.before or transcript
                 self.interrupt()
@@ -261,14 +279,14 @@ class PageShell:
             with contextlib.suppress(Exception):
                 self.child.sendline("exit")
                 self.child.expect(pexpect.EOF, timeout=2)
-        _kill_session(self.child.pid)  # jobs in their own process groups, a hung command
+        _kill_session(self.pid)  # jobs in their own process groups, a hung command
         with contextlib.suppress(Exception):
             self.child.close(force=True)
 
     def _busy(self) -> bool:
         """Whether a command holds the terminal (the shell would not read `exit`)."""
         try:
-            return os.tcgetpgrp(self.child.child_fd) != os.getpgid(self.child.pid)
+            return os.tcgetpgrp(self.child.child_fd) != os.getpgid(self.pid)
         except OSError:
             return False
 
@@ -327,7 +345,8 @@ def _http_answers(url: str) -> bool:
     """Any HTTP answer below 500 counts: the server is up (the stdlib keeps this plugin lean)."""
     try:
         with _NO_PROXY.open(url, timeout=1) as response:
-            return response.status < 500
+            status: int = response.status
+            return status < 500
     except urllib.error.HTTPError as error:
         return error.code < 500
     except (OSError, http.client.HTTPException):

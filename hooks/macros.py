@@ -13,8 +13,9 @@ is the absolute URL of that folder).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = {
@@ -35,7 +36,7 @@ class MacroError(ValueError):
     """A macro call that cannot be satisfied; the message says where and what to do."""
 
 
-def _where(env: Any, needle: str) -> str:
+def _where(env: MacrosEnv, needle: str) -> str:
     """`page.md:line` of the first macro call that mentions `needle` on the current page."""
     page = getattr(env, "page", None)
     if page is None or page.file is None:
@@ -45,7 +46,7 @@ def _where(env: Any, needle: str) -> str:
     return f"docs/{page.file.src_path}:{line}" if line else f"docs/{page.file.src_path}"
 
 
-def _read(env: Any, path: str) -> list[str]:
+def _read(env: MacrosEnv, path: str) -> list[str]:
     file = (REPO / path).resolve()
     if REPO not in file.parents or not file.is_file():
         raise MacroError(
@@ -68,7 +69,20 @@ def _instruction(line: str) -> str:
     return line.split(maxsplit=1)[0].upper() if line.strip() and not line.lstrip().startswith("#") else ""
 
 
-def define_env(env: Any) -> None:
+F = TypeVar("F", bound=Callable[..., str])
+
+
+class MacrosEnv(Protocol):
+    """The part of mkdocs-macros' plugin object (`env`) these macros use."""
+
+    conf: Any  # MkDocs' config
+    variables: dict[str, Any]
+    page: Any  # the page being rendered (MkDocs' Page)
+
+    def macro(self, function: F) -> F: ...
+
+
+def define_env(env: MacrosEnv) -> None:
     @env.macro
     def dockerfile(
         path: str = "goals-app/Dockerfile",

@@ -43,7 +43,7 @@ NOTE = """
 
 def load(path: Path = RECORD) -> dict[str, str]:
     """The last recorded environment; a missing or incomplete record fails loudly."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
     missing = [name for name in FIELDS if not data.get(name)]
     if missing:
         raise ValueError(f"{path}: fields {missing} are missing; run the doc tests to record them")

@@ -39,7 +39,7 @@ def _get(path: str, *, accept: str = "") -> int:
         request.add_header("Accept", accept)
     try:
         with urllib.request.urlopen(request, timeout=2) as response:
-            return response.status
+            return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
     except OSError:
@@ -52,7 +52,7 @@ def digest(repository: str, tag: str) -> str:
     request.add_header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
     try:
         with urllib.request.urlopen(request, timeout=2) as response:
-            return response.headers.get("Docker-Content-Digest", "")
+            return str(response.headers.get("Docker-Content-Digest", ""))
     except OSError:
         return ""
 

@@ -138,7 +138,8 @@ def pipe(producer: Sequence[str], consumer: Sequence[str], *, timeout: float = 6
         proc = subprocess.run(
             list(consumer), stdin=source.stdout, capture_output=True, text=True, timeout=timeout
         )
-        source.stdout.close()  # type: ignore[union-attr]
+        if source.stdout is not None:  # always, with stdout=PIPE
+            source.stdout.close()
         source.wait(timeout=timeout)
     if source.returncode or proc.returncode:
         raise ProvisionError(

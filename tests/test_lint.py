@@ -1,4 +1,5 @@
-"""Lint is part of the test command: ruff's checks and formatting over the Python code."""
+"""Lint is part of the test command: ruff's checks and formatting over the Python code, and
+mypy (strict, configured in pyproject.toml) over the packages."""
 
 from __future__ import annotations
 
@@ -21,3 +22,8 @@ def test_ruff_format() -> None:
         [str(REPO / ".venv/bin/ruff"), "format", "--check", *PATHS], cwd=REPO, capture_output=True, text=True
     )
     assert proc.returncode == 0, f"run `.venv/bin/ruff format {' '.join(PATHS)}`:\n{proc.stdout}"
+
+
+def test_mypy() -> None:
+    proc = subprocess.run([str(REPO / ".venv/bin/mypy")], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, f"`make typecheck` fails:\n{proc.stdout}{proc.stderr}"

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from hooks.pdf import serve_folder
 from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font
 from tests.helpers import mkdocs_build, require_chromium, require_fonts
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,7 +34,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -53,8 +57,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context()  # type: ignore[attr-defined]
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
     tab = context.new_page()
     try:
         yield tab
@@ -65,49 +69,51 @@ def page(browser: object) -> Iterator[object]:
 LECTURE_20 = "/lectures/20-external-images/"
 
 
-def visible_tab_bars(page: object) -> int:
-    return page.evaluate(  # type: ignore[attr-defined]
-        "[...document.querySelectorAll('.tabbed-labels')].filter(e => e.offsetParent !== null).length"
+def visible_tab_bars(page: Page) -> int:
+    return int(
+        page.evaluate(
+            "[...document.querySelectorAll('.tabbed-labels')].filter(e => e.offsetParent !== null).length"
+        )
     )
 
 
-def test_one_language_switch_per_page_and_the_choice_is_remembered(page: object, site_url: str) -> None:
-    page.goto(site_url + LECTURE_20)  # type: ignore[attr-defined]
+def test_one_language_switch_per_page_and_the_choice_is_remembered(page: Page, site_url: str) -> None:
+    page.goto(site_url + LECTURE_20)
     assert visible_tab_bars(page) == 1, "only the first tab bar of a page is shown"
-    korean = page.locator("#l20-isolation")  # type: ignore[attr-defined]
-    english = page.locator("#l20-isolation-en")  # type: ignore[attr-defined]
+    korean = page.locator("#l20-isolation")
+    english = page.locator("#l20-isolation-en")
     assert korean.is_visible() and not english.is_visible()  # Korean first
-    page.locator(".tabbed-labels label", has_text="English").first.click()  # type: ignore[attr-defined]
+    page.locator(".tabbed-labels label", has_text="English").first.click()
     assert english.is_visible() and not korean.is_visible()
-    toc = page.locator(".md-nav--secondary a.md-nav__link:visible")  # type: ignore[attr-defined]
+    toc = page.locator(".md-nav--secondary a.md-nav__link:visible")
     texts = " ".join(toc.all_inner_texts())
     assert "Containers are isolated" in texts and "격리" not in texts
-    page.reload()  # type: ignore[attr-defined]
-    assert page.locator("#l20-isolation-en").is_visible()  # type: ignore[attr-defined]
-    page.goto(site_url + "/lectures/22-dockerfile/")  # type: ignore[attr-defined]
-    headings = page.locator("h2:visible").all_inner_texts()  # type: ignore[attr-defined]
+    page.reload()
+    assert page.locator("#l20-isolation-en").is_visible()
+    page.goto(site_url + "/lectures/22-dockerfile/")
+    headings = page.locator("h2:visible").all_inner_texts()
     assert headings and all(not any("\uac00" <= ch <= "\ud7a3" for ch in h) for h in headings), headings
 
 
-def test_deep_link_to_the_other_language_switches_to_it(page: object, site_url: str) -> None:
-    page.goto(site_url + LECTURE_20 + "#l20-isolation-en")  # type: ignore[attr-defined]
-    assert page.locator("#l20-isolation-en").is_visible()  # type: ignore[attr-defined]
+def test_deep_link_to_the_other_language_switches_to_it(page: Page, site_url: str) -> None:
+    page.goto(site_url + LECTURE_20 + "#l20-isolation-en")
+    assert page.locator("#l20-isolation-en").is_visible()
 
 
-def test_diagrams_render_from_the_site_itself(page: object, site_url: str) -> None:
+def test_diagrams_render_from_the_site_itself(page: Page, site_url: str) -> None:
     requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))  # type: ignore[attr-defined]
-    page.goto(site_url + "/lectures/19-images-and-containers/")  # type: ignore[attr-defined]
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site_url + "/lectures/19-images-and-containers/")
     # Material replaces <pre class="mermaid"> with a <div> holding the SVG in a closed shadow root.
-    page.wait_for_function(  # type: ignore[attr-defined]
+    page.wait_for_function(
         "[...document.querySelectorAll('div.mermaid')].some(e => e.offsetHeight > 100)", timeout=15_000
     )
     foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith("data:")]
     assert foreign == [], f"third-party requests: {foreign}"
 
 
-def test_copy_button_copies_commands_only(page: object, site_url: str) -> None:
-    page.goto(site_url + LECTURE_20)  # type: ignore[attr-defined]
+def test_copy_button_copies_commands_only(page: Page, site_url: str) -> None:
+    page.goto(site_url + LECTURE_20)
     # What Material's copy button puts on the clipboard: the block's innerText while it
     # carries data-md-copying (see Material's clipboard code).
     copied = page.evaluate("""() => {
@@ -116,13 +122,13 @@ def test_copy_button_copies_commands_only(page: object, site_url: str) -> None:
         const text = code.innerText.trimEnd();
         code.removeAttribute('data-md-copying');
         return text;
-    }""")  # type: ignore[attr-defined]
+    }""")
     assert copied.strip() == "docker run node"
 
 
-def drawn_with(page: object, selector: str) -> set[str]:
+def drawn_with(page: Page, selector: str) -> set[str]:
     """The font families Chromium drew the first `selector` match's text with (DevTools' "Rendered Fonts")."""
-    cdp = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
     cdp.send("CSS.enable")
     root = cdp.send("DOM.getDocument")["root"]["nodeId"]
@@ -138,10 +144,10 @@ def drawn_with(page: object, selector: str) -> set[str]:
     ids=["heading", "korean-text", "code"],
 )
 def test_text_and_code_are_drawn_in_the_fonts_the_project_installs(
-    page: object, site_url: str, selector: str, font: Font
+    page: Page, site_url: str, selector: str, font: Font
 ) -> None:
     require_fonts()
-    page.goto(site_url + LECTURE_20)  # type: ignore[attr-defined]
+    page.goto(site_url + LECTURE_20)
     drawn = drawn_with(page, selector)
     assert font.family in drawn, drawn
     assert drawn <= {named.family for named in FONTS}, f"fontconfig fell back to {drawn}"
@@ -155,27 +161,25 @@ def test_text_and_code_are_drawn_in_the_fonts_the_project_installs(
         ("블루프린트", "19-images-and-containers"),
     ],
 )
-def test_search_finds_korean_and_english_words(
-    page: object, site_url: str, query: str, expected: str
-) -> None:
-    page.goto(site_url + "/")  # type: ignore[attr-defined]
-    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+def test_search_finds_korean_and_english_words(page: Page, site_url: str, query: str, expected: str) -> None:
+    page.goto(site_url + "/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
     # Material reads the query on keyup (Playwright's fill() sends none), and the index loads in
     # a web worker: type, press a key, and try again until results come on a busy machine.
     found = (
         "expected => [...document.querySelectorAll('.md-search-result__item a')]"
         ".some(a => a.getAttribute('href').includes(expected))"
     )
-    search = page.locator(".md-search__input")  # type: ignore[attr-defined]
+    search = page.locator(".md-search__input")
     for _ in range(30):
         search.fill(query)
         search.press("End")
         try:
-            page.wait_for_function(found, arg=expected, timeout=2_000)  # type: ignore[attr-defined]
+            page.wait_for_function(found, arg=expected, timeout=2_000)
             return
         except Exception:  # playwright's TimeoutError: not (yet) found
             continue
-    links = page.eval_on_selector_all(  # type: ignore[attr-defined]
+    links = page.eval_on_selector_all(
         ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
     )
     pytest.fail(f"searching {query!r} did not find {expected} within 60 s; results: {links}")
