@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 import urllib.error
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,24 @@ from .update import PendingUpdate
 UPDATE_HINT = "accept the real output: pytest --update-docs {path}"
 PORT_RETRIES = 3  # a host port taken between choosing it and the server binding it: try another
 PORT_TAKEN = re.compile(r"port is already allocated|address already in use|EADDRINUSE", re.I)
+
+# What a page's shell gets of the runner's environment: what a learner's terminal has too (where
+# programs are, who and where one is, language, time zone, proxies, CA certificates, Docker's
+# client config, CI), never the rest: a CI secret in an env var must not reach a page's commands
+# or a failure report. The runner adds its own (DOCKER_HOST, DOCSTEST_REPO, LANG, ...) on top.
+PASSED_ENV = frozenset(
+    {
+        *("PATH", "HOME", "USER", "LOGNAME", "SHELL", "TMPDIR", "TZ", "TERM", "LANG", "CI"),
+        *("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"),
+        *("SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"),
+        "DOCKER_CONFIG",
+    }
+)
+
+
+def page_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The allow-listed part of `environ` (PASSED_ENV and the LC_* locale settings)."""
+    return {name: value for name, value in environ.items() if name in PASSED_ENV or name.startswith("LC_")}
 
 
 class BlockFailure(Exception):
@@ -86,7 +104,7 @@ class PageRun:
             else:
                 self.scope = SharedScope()
             env["DOCKER_HOST"] = self.scope.env.get("DOCKER_HOST", "")
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCKER_HOST"))}
+        base = page_environment(os.environ)
         self.shell = PageShell(self.workdir, self.scratch, {**base, **{k: v for k, v in env.items() if v}})
         self.rewriter = Rewriter(host_ports(c.text for b in self.page.blocks for c in b.commands))
 

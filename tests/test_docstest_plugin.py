@@ -454,6 +454,29 @@ def test_no_engine_fails_under_ci_and_skips_elsewhere(
     result.stdout.fnmatch_lines(["*no Docker engine answers (run `make images`*"])
 
 
+def test_page_commands_see_only_an_allow_listed_environment(
+    site: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A secret in the runner's environment (a CI token) never reaches a page's commands."""
+    monkeypatch.setenv("DOCSTEST_TEST_SECRET_TOKEN", "s3cr3t-d0cst3st")
+    monkeypatch.setenv("TZ", "Asia/Seoul")  # allow-listed: passed on as it is
+    monkeypatch.setenv("LC_TIME", "C.UTF-8")  # LC_* too
+    page(
+        site,
+        """
+        ```console
+        $ echo "token=${DOCSTEST_TEST_SECRET_TOKEN:-unset} tz=$TZ lc_time=$LC_TIME"
+        token=unset tz=Asia/Seoul lc_time=C.UTF-8
+        $ env | grep -c s3cr3t-d0cst3st || true
+        0
+        ```
+        """,
+    )
+    result = run(site, "page.md")
+    result.assert_outcomes(passed=1)
+    assert "s3cr3t-d0cst3st" not in result.stdout.str()
+
+
 def test_interactive_local_program_echoes_what_is_typed(site: pytest.Pytester) -> None:
     page(
         site,
