@@ -24,7 +24,6 @@ import pytest
 
 from provision import engine, private
 
-REPO = Path(__file__).resolve().parent.parent
 RUN = private.PRIVATE_RUN
 MARK = "docstest-fault"  # names of everything the pages make, to find it on the main engine
 SERVER = "require('http').createServer((q, s) => s.end()).listen(80)"
@@ -276,17 +275,14 @@ def test_the_next_run_sweeps_what_a_killed_run_left(tmp_path: Path) -> None:
 def test_a_dead_engine_is_the_engines_fault_and_the_next_page_gets_a_new_one(tmp_path: Path) -> None:
     """A worker's engine that dies mid-page: that page fails saying so (pid, status), with no
     hint to change the page; the next page on the worker runs on a new engine."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p docstest\ndocstest_roots = .\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ndocstest_roots = .\n")
     (tmp_path / "a.md").write_text(
         "```console\n$ docker run --rm node -e 'console.log(1)'\n1\n```\n\n"
         '```console\n$ kill -9 "$(cat "$(dirname "${DOCKER_HOST#unix://}")/docker.pid")"\n```\n\n'
         "```console\n$ docker run --rm node -e 'console.log(2)'\n2\n```\n"
     )
     (tmp_path / "b.md").write_text("```console\n$ docker run --rm node -e 'console.log(3)'\n3\n```\n")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))},
-        "PYTHONPATH": f"{REPO / 'tests'}:{REPO}",
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "a.md", "b.md"],
         cwd=tmp_path,
