@@ -23,7 +23,7 @@ def _course_site_url() -> str:
     """Build the site once per test process and serve it on a loopback port until exit."""
     if "url" not in _served:
         from hooks.pdf import serve_folder
-        from tests.helpers import mkdocs_build
+        from hooks.sitebuild import mkdocs_build
 
         site = Path(tempfile.mkdtemp(prefix="course-site-"))
         atexit.register(shutil.rmtree, site, True)

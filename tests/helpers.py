@@ -3,29 +3,15 @@ copy), and the Chromium and fonts the browser and PDF tests need."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 from docstest.ci import unavailable
+from hooks.sitebuild import mkdocs_build
 from provision.browser import chromium_path, missing_fonts
 
+__all__ = ["mkdocs_build", "require_chromium", "require_fonts"]
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def mkdocs_build(
-    site: Path, *, config_dir: Path = REPO, pdf: bool = False
-) -> subprocess.CompletedProcess[str]:
-    """Build into `site`; `pdf=True` also prints the offline PDFs (hooks/pdf.py)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_PDF": "1" if pdf else "0"}
-    return subprocess.run(
-        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(site)],
-        cwd=config_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900 if pdf else 300,
-    )
 
 
 def require_chromium() -> str:

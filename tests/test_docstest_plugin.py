@@ -874,7 +874,7 @@ def test_a_chosen_name_with_an_underscore_is_compared_as_written(site: pytest.Py
     result = run(site, "page.md")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["page.md:4: output differs from the page"])
-    changed = [line.strip() for line in result.outlines if line.startswith(("    -[", "    +["))]
+    changed = [line.strip() for line in _report_lines(result) if line.startswith(("    -[", "    +["))]
     assert changed == ["-[ID] | node | [NAME]", "+[ID] | node | web_server"]  # the page chose web_server
 
 
@@ -904,7 +904,7 @@ def test_a_long_expected_output_is_matched_and_its_diff_names_the_one_change(sit
     page(site, f"```console\n$ seq -f 'line %g' 1 1500\n{lines}\nline fifteen hundred\n```\n")
     result = run(site, "page.md")
     result.assert_outcomes(failed=1)
-    changed = [line.strip() for line in result.outlines if line.startswith(("    -", "    +"))]
+    changed = [line.strip() for line in _report_lines(result) if line.startswith(("    -", "    +"))]
     assert changed == ["--- expected (page)", "+++ actual", "-line fifteen hundred", "+line 1500"]
     assert_no_plugin_frames(result.stdout.str())
 
@@ -962,3 +962,11 @@ def test_shard_runs_whole_pages_and_the_parts_add_up_to_everything(site: pytest.
     result.stderr.fnmatch_lines(["*--shard 3/2: the part must be between 1 and 2*"])
     run(site, "p1.md", "--store-durations").assert_outcomes(passed=2)
     assert "p1.md" in (site.path / ".docstest-durations.json").read_text()
+
+
+def _report_lines(result: pytest.RunResult) -> list[str]:
+    """The failure reports, without pytest's short summary (under CI=true pytest does not
+    shorten it, so it repeats each report in full)."""
+    lines = result.outlines
+    ends = [i for i, line in enumerate(lines) if "short test summary info" in line]
+    return lines[: ends[0]] if ends else lines
