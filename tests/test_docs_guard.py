@@ -6,7 +6,6 @@ port) in a scratch copy and check that the real pages then fail with a readable 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 
 from docstest import docker_scope
 from docstest.parse import parse_page
+from tests.helpers import nested_pytest_env
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -65,7 +65,7 @@ def scratch_site(tmp_path: Path, pages: list[str]) -> Path:
 
 
 def run_pages(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    env = nested_pytest_env(own_engine=False)
     if docker_scope.can_isolate():
         env["DOCSTEST_WORKER_ENGINE"] = docker_scope.worker_engine().env["DOCKER_HOST"]
     return subprocess.run(

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from docstest import docker_scope
+from tests.helpers import nested_pytest_env
 
 pytest_plugins = ["pytester"]
 
@@ -50,14 +51,6 @@ def site(
         monkeypatch.setenv("DOCSTEST_WORKER_ENGINE", shared_engine.env["DOCKER_HOST"])
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     return pytester
-
-
-def pytest_env(*, own_engine: bool) -> dict[str, str]:
-    """Environment for a pytest process started by hand; `own_engine` makes it start its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
-    if own_engine:
-        env.pop("DOCSTEST_WORKER_ENGINE", None)
-    return env
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -510,7 +503,7 @@ def test_plain_dash_n_keeps_each_page_on_one_worker(site: pytest.Pytester) -> No
         ```
         """,
     )
-    env = pytest_env(own_engine=False)
+    env = nested_pytest_env(own_engine=False)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "page.md"],
         cwd=site.path,
@@ -577,7 +570,7 @@ def test_pages_run_in_parallel_without_colliding(site: pytest.Pytester) -> None:
             """,
             name,
         )
-    env = pytest_env(own_engine=True)
+    env = nested_pytest_env(own_engine=True)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "one.md", "two.md"],
         cwd=site.path,
@@ -605,7 +598,7 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
         ```
         """,
     )
-    env = pytest_env(own_engine=True)
+    env = nested_pytest_env(own_engine=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "page.md"],
         cwd=site.path,

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from provision import engine, private
+from tests.helpers import nested_pytest_env
 
 RUN = private.PRIVATE_RUN
 MARK = "docstest-fault"  # names of everything the pages make, to find it on the main engine
@@ -182,10 +183,7 @@ def _wait_clean(slots: set[str], tmpdir: Path, group: int, seconds: float) -> li
 
 def _run_until(folder: Path, phase: str) -> tuple[subprocess.Popen[str], set[str]]:
     """Start the run; return once it reached `phase` (and the slots it took)."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))},
-        "TMPDIR": str(folder / "tmp"),
-    }
+    env = {**nested_pytest_env(own_engine=True), "TMPDIR": str(folder / "tmp")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-n", "1", "-p", "no:cacheprovider", "page.md"],
         cwd=folder,
@@ -255,9 +253,7 @@ def test_the_next_run_sweeps_what_a_killed_run_left(tmp_path: Path) -> None:
     lock.close()  # the owner "dies"
     (tmp_path / "pytest.ini").write_text("[pytest]\ndocstest_roots = .\n")
     (tmp_path / "page.md").write_text("```console\n$ echo hello\nhello\n```\n")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))},
-    }
+    env = nested_pytest_env(own_engine=True)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "page.md"],
         cwd=tmp_path,
@@ -282,7 +278,7 @@ def test_a_dead_engine_is_the_engines_fault_and_the_next_page_gets_a_new_one(tmp
         "```console\n$ docker run --rm node -e 'console.log(2)'\n2\n```\n"
     )
     (tmp_path / "b.md").write_text("```console\n$ docker run --rm node -e 'console.log(3)'\n3\n```\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DOCSTEST_"))}
+    env = nested_pytest_env(own_engine=True)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "a.md", "b.md"],
         cwd=tmp_path,
