@@ -7,6 +7,7 @@ plugin traceback. Selecting one block (`-k line-42`) runs the blocks before it a
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Generator, Iterator
@@ -20,6 +21,7 @@ from provision import engine as engines
 from provision.system import ProvisionError
 
 from .ci import unavailable
+from .dialect import PLAIN, Dialect
 from .docker_scope import can_isolate, install_exit_handlers, sweep_leftovers, worker_engine
 from .model import Block, Page, PageError
 from .parse import parse_page
@@ -67,10 +69,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Plugins that come with docstest, by name -> module (as an entry point names one): registered
+# when docstest is, unless blocked (`-p no:docstest_docker` runs pages with the plain dialect).
+# Named, never imported here: the core does not depend on any dialect.
+BUILT_IN_PLUGINS = {"docstest_docker": "docstest.docker.plugin"}
+
+
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     from . import hookspecs
 
     pluginmanager.add_hookspecs(hookspecs)
+    for name, module in BUILT_IN_PLUGINS.items():
+        if not pluginmanager.is_blocked(name) and pluginmanager.get_plugin(name) is None:
+            pluginmanager.register(importlib.import_module(module), name)
+
+
+_DIALECT = pytest.StashKey[Dialect]()
+
+
+def dialect_of(config: pytest.Config) -> Dialect:
+    """The run's dialect: the first answer to pytest_docstest_dialect, else the plain one."""
+    if _DIALECT not in config.stash:
+        answer: Dialect | None = config.hook.pytest_docstest_dialect(config=config)
+        config.stash[_DIALECT] = PLAIN if answer is None else answer
+    return config.stash[_DIALECT]
 
 
 def pytest_configure(config: pytest.Config) -> None:
