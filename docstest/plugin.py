@@ -221,6 +221,7 @@ class DocPage(pytest.File):
                     worker,
                     docker,
                     Variables(self.config),
+                    dialect_of(self.config),
                 )
             except ProvisionError as error:
                 raise BlockFailure(

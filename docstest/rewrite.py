@@ -1,45 +1,41 @@
-"""Values a page shows that differ on a real run: published ports and captured IDs/names.
+"""Values a page shows that differ on a real run: host ports and captured IDs/names.
 
-A page says `-p 3000:80` and `curl localhost:3000`; pages run side by side, so each gets
-free host ports instead, in its commands, and sees its own numbers again in the output.
-Only the host's side moves: `-e PORT=3000` and `localhost:3000` typed inside a container
-(`docker exec web curl localhost:3000`) stay, and in output only a number in a port's
-place (`:3000`, `3000->`, `PORT=3000`, `port 3000`) is mapped back, never "added 3000 packages".
+A page says `PORT=3000 node server.js` and `curl localhost:3000` (or, in its dialect,
+`docker run -p 3000:80`); pages run side by side, so each gets free host ports instead, in
+its commands, and sees its own numbers again in the output. Only the host's side moves: a
+`localhost:3000` the dialect places somewhere else (`docker exec web curl localhost:3000`, in
+the container) stays, and in output only a number in a port's place (`:3000`, `3000->`,
+`PORT=3000`, `port 3000`) is mapped back, never "added 3000 packages".
 A page shows `Successfully built 4b5e3c2a1f0d` then `docker run 4b5e3c2a1f0d`; a capture
 maps the page's value to the real one for later commands, and back in their output.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import socket
 from collections.abc import Callable, Iterable
 
-from .commands import container_spans
+from .dialect import PLAIN, Dialect, Span
 
-PUBLISH = re.compile(r"(?P<pre>(?:-p|--publish)[ =](?:\d{1,3}(?:\.\d{1,3}){3}:)?)(?P<port>\d{2,5})(?=:\d)")
 HOST_PORT = re.compile(r"(?P<pre>\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\]):)(?P<port>\d{2,5})\b")
 ENV_PORT = re.compile(r"(?P<pre>(?<![\w-])PORT=)(?P<port>\d{2,5})\b")
 PROBE_PORT = re.compile(r"(?P<pre>^tcp:)(?P<port>\d{2,5})$")  # a readiness probe: ready=tcp:3000
-ENV_FLAG = re.compile(r"(?:^|\s)(?:-e|--env)[ =]?$")  # `-e PORT=3000`: the container's variable
 
 LOWEST, HIGHEST = 1024, 65535  # below 1024: privileged, and often a system service's
 
 
-def _is_env_flag_value(text: str, start: int) -> bool:
-    return ENV_FLAG.search(text[:start]) is not None
-
-
-def host_ports(commands: Iterable[str]) -> list[int]:
-    """Host ports a page publishes (`-p 3000:80`) or gives a local server (`PORT=3000`)."""
+def host_ports(commands: Iterable[str], *, dialect: Dialect = PLAIN) -> list[int]:
+    """Host ports a page publishes (the dialect's `-p 3000:80`) or gives a local server (`PORT=3000`)."""
     found: list[int] = []
     for command in commands:
-        spans = container_spans(command)
-        for match in PUBLISH.finditer(command):
-            found.append(int(match["port"]))
+        spans = dialect.foreign_spans(command)
+        for pattern in dialect.publish_patterns:
+            found += [int(match["port"]) for match in pattern.finditer(command)]
         for match in ENV_PORT.finditer(command):
-            if not _inside(spans, match.start()) and not _is_env_flag_value(command, match.start()):
+            if not _inside(spans, match.start()):
                 found.append(int(match["port"]))
     return list(dict.fromkeys(port for port in found if 0 < port <= HIGHEST))
 
@@ -72,14 +68,15 @@ def free_port(like: int, avoid: Iterable[int] = ()) -> int:
     raise RuntimeError(f"no free port between {low} and {high} after 200 tries")
 
 
-def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+def _inside(spans: list[Span], offset: int) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 
 class Rewriter:
     """Page values -> real values in commands, and back in outputs."""
 
-    def __init__(self, ports: Iterable[int]) -> None:
+    def __init__(self, ports: Iterable[int], *, dialect: Dialect = PLAIN) -> None:
+        self.dialect = dialect
         page_ports = list(ports)
         self.ports: dict[int, int] = {}
         for page in page_ports:
@@ -97,19 +94,20 @@ class Rewriter:
     def to_real(self, text: str) -> str:
         for shown, value in sorted(self.captured.items(), key=lambda kv: -len(kv[0])):
             text = re.sub(rf"(?<![\w-]){re.escape(shown)}(?![\w-])", _literally(value), text)
-        text = PUBLISH.sub(self._port, text)
-        spans = container_spans(text)
+        for publish in self.dialect.publish_patterns:
+            text = publish.sub(self._port, text)
         for pattern in (HOST_PORT, ENV_PORT, PROBE_PORT):
-            text = pattern.sub(lambda match: self._host_port(match, spans), text)
+            spans = self.dialect.foreign_spans(text)  # of the text as it is now: offsets move
+            text = pattern.sub(functools.partial(self._host_port, spans=spans), text)
         return text
 
     def _port(self, match: re.Match[str]) -> str:
         port = int(match["port"])
         return f"{match['pre']}{self.ports.get(port, port)}"
 
-    def _host_port(self, match: re.Match[str], spans: list[tuple[int, int]]) -> str:
-        if _inside(spans, match.start()) or _is_env_flag_value(match.string, match.start()):
-            return match.group(0)  # the container's own port or variable
+    def _host_port(self, match: re.Match[str], spans: list[Span]) -> str:
+        if _inside(spans, match.start()):
+            return match.group(0)  # not the host's: e.g. the container's own port or variable
         return self._port(match)
 
     def to_page(self, text: str) -> str:

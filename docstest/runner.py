@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import archives, match
-from .commands import chosen_names
+from .dialect import PLAIN, Dialect
 from .docker_scope import FreshScope, Inventory, PrivateScope, Scope, SharedScope, WorkerEngine, docker
 from .model import Block, Command, Directives, Page, Step
 from .rewrite import Rewriter, host_ports
@@ -65,6 +65,7 @@ class PageRun:
     worker: WorkerEngine | None  # None when private engines cannot be used
     needs_docker: bool
     variables: Callable[[str], str | None] = lambda name: None  # `{{ name }}` -> value
+    dialect: Dialect = PLAIN  # what the page's CLI means (ports, names, output), see dialect.py
     next_block: int = 0
     failed_at: int | None = None
     backgrounds: list[Background] = field(default_factory=list)
@@ -106,7 +107,8 @@ class PageRun:
             env["DOCKER_HOST"] = self.scope.env.get("DOCKER_HOST", "")
         base = page_environment(os.environ)
         self.shell = PageShell(self.workdir, self.scratch, {**base, **{k: v for k, v in env.items() if v}})
-        self.rewriter = Rewriter(host_ports(c.text for b in self.page.blocks for c in b.commands))
+        commands = [c.text for b in self.page.blocks for c in b.commands]
+        self.rewriter = Rewriter(host_ports(commands, dialect=self.dialect), dialect=self.dialect)
 
     # -- variables and archives ------------------------------------------------------
 
@@ -197,8 +199,8 @@ class PageRun:
 
     @functools.cached_property
     def chosen_names(self) -> frozenset[str]:
-        """Container names the page gives (`--name web_server`): tables compare them as written."""
-        return frozenset(chosen_names([c.text for b in self.page.blocks for c in b.commands]))
+        """Names the page gives (`--name web_server`): tables compare them as written."""
+        return frozenset(self.dialect.chosen_names([c.text for b in self.page.blocks for c in b.commands]))
 
     def _run_block(self, block: Block) -> None:
         if block.kind in ("python", "teardown") or not block.runs:  # python: own item; teardown: finish()
@@ -238,7 +240,7 @@ class PageRun:
         Returns the result and the timeout it had (less than the block's when the page's own
         timeout was running out)."""
         text = command.text if text is None else text
-        publishes = bool(host_ports([text])) and block.directives.status == 0
+        publishes = bool(self._host_ports(text)) and block.directives.status == 0
         for attempt in range(PORT_RETRIES + 1):
             timeout = self._remaining(block.directives.timeout, command.line)
             before = self._containers() if publishes else set()
@@ -254,12 +256,14 @@ class PageRun:
             self.rewriter.reassign(taken)
         return result, timeout
 
+    def _host_ports(self, command: str) -> list[int]:
+        return host_ports([command], dialect=self.dialect)
+
     def _port_taken(self, output: str, command: Command) -> int | None:
         """The real host port of `command` that the output says someone else holds: named in
         the error line (Docker, Node.js), or the command's only one (Python names none)."""
-        mine = [
-            self.rewriter.ports[port] for port in host_ports([command.text]) if port in self.rewriter.ports
-        ]
+        ports = self.rewriter.ports
+        mine = [ports[port] for port in self._host_ports(command.text) if port in ports]
         for line in output.splitlines():
             if not PORT_TAKEN.search(line):
                 continue
@@ -437,7 +441,7 @@ class PageRun:
 
     def _start_background(self, block: Block, command: Command) -> None:
         ready = block.directives.ready
-        publishes = bool(host_ports([command.text]))
+        publishes = bool(self._host_ports(command.text))
         for attempt in range(PORT_RETRIES + 1):
             before = self._containers() if publishes else set()
             job = self.shell.start_background(self._real(command.text, command.line), command.line)

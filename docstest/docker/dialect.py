@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from ..dialect import Dialect
+from collections.abc import Iterable
+
+from ..dialect import Dialect, Span
+from . import commands as docker_commands
 
 __all__ = ["DOCKER", "DockerDialect"]
 
 
 class DockerDialect(Dialect):
     """Docker's commands, output and engines, as the course's pages use them."""
+
+    publish_patterns = (docker_commands.PUBLISH,)
+
+    def foreign_spans(self, command: str) -> list[Span]:
+        return docker_commands.foreign_spans(command)
+
+    def chosen_names(self, commands: Iterable[str]) -> set[str]:
+        return docker_commands.chosen_names(list(commands))
 
 
 DOCKER = DockerDialect()

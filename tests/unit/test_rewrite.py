@@ -1,4 +1,5 @@
-"""Page ports and captured values: what is rewritten, where, and into which numbers."""
+"""Page ports and captured values: what is rewritten, where, and into which numbers (with the
+Docker dialect, as the course's pages are run)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docstest.commands import chosen_names, container_spans
+from docstest.docker.commands import chosen_names, container_spans
+from docstest.docker.dialect import DOCKER
 from docstest.rewrite import HIGHEST, LOWEST, Rewriter, free_port, host_ports, port_range
 
 
 def rewriter(real: int, page: int = 3000) -> Rewriter:
-    rewriter = Rewriter([])
+    rewriter = Rewriter([], dialect=DOCKER)
     rewriter.ports[page] = real
     return rewriter
 
@@ -60,7 +62,7 @@ def test_host_ports_are_what_the_host_publishes_or_gives_a_server() -> None:
         "PORT=5000 node x",
         "docker exec -e PORT=6000 web x",
     ]
-    assert host_ports(commands) == [8080, 5000]
+    assert host_ports(commands, dialect=DOCKER) == [8080, 5000]
 
 
 def test_captured_values_are_substituted_literally() -> None:

@@ -1,7 +1,8 @@
-"""What a command line means for the host: which part runs inside a container, which names
-it chooses. Port rewriting must leave a container's side alone (`docker exec web curl
-localhost:3000` talks to the container's own port 3000), and a name the page chose is
-compared as written in `docker ps` tables.
+"""What a command line means for the host: which part runs inside a container, which ports
+it publishes, which names it chooses. Port rewriting must leave a container's side alone
+(`docker exec web curl localhost:3000` talks to the container's own port 3000, `-e PORT=3000`
+sets the container's variable), and a name the page chose is compared as written in
+`docker ps` tables.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _WORD = re.compile(r"""(?:[^\s'"\\;&|()]|\\.|'[^']*'|"(?:\\.|[^"\\])*")+""", re.
 # Where one command ends and the next begins (outside quotes): ; & | ( ) and a newline that
 # is not a continuation.
 _SEPARATOR = re.compile(r"""[;&|()]|(?<!\\)\n""")
+# A host port the command publishes: `-p 3000:80`, `--publish=127.0.0.1:3000:80`.
+PUBLISH = re.compile(r"(?P<pre>(?:-p|--publish)[ =](?:\d{1,3}(?:\.\d{1,3}){3}:)?)(?P<port>\d{2,5})(?=:\d)")
+# `-e`/`--env` where it stands as an option (the start of the line or after a space).
+_ENV_OPTION = re.compile(r"(?:^|(?<=\s))(?:-e|--env)")
 _NAME = re.compile(r"""(?:^|\s)--name[= ]['"]?([\w][\w.-]*)""")
 _RENAME = re.compile(r"""\bdocker\s+(?:container\s+)?rename\s+\S+\s+['"]?([\w][\w.-]*)""")
 
@@ -85,6 +90,21 @@ def container_spans(text: str) -> list[tuple[int, int]]:
             spans.append((words[start][1], words[end - 1][2]))
         index = max(end, index + 1)
     return spans
+
+
+def env_value_starts(text: str) -> list[tuple[int, int]]:
+    """Offsets where an `-e`/`--env` option's value starts (`-e PORT=3000`, `--env=PORT=3000`):
+    a port there is the container's variable, not the host's."""
+    spans = []
+    for option in _ENV_OPTION.finditer(text):
+        end = option.end()
+        spans.append((end, end + 2 if text[end : end + 1] in (" ", "=") else end + 1))
+    return spans
+
+
+def foreign_spans(text: str) -> list[tuple[int, int]]:
+    """The parts of a command line that are the container's: its command and its variables."""
+    return container_spans(text) + env_value_starts(text)
 
 
 _PREFIX = re.compile(r"^(?:\w+=.*|sudo|time|command|exec|!)$")  # words before a command's name
