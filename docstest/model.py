@@ -30,9 +30,9 @@ class Directives:
     ready_timeout: float = 60.0
     captures: list[str] = field(default_factory=list)  # regexes with one group
     redactions: list[str] = field(default_factory=list)  # extra regexes normalised on both sides
-    interactive: bool | None = None  # None: detect from the command (docker run -it ...)
+    interactive: bool | None = None  # None: as the dialect says (Docker: docker run -it ...)
     prompt: str = "> "
-    terminal: bool | None = None  # None: detect (docker build shows BuildKit's terminal view)
+    terminal: bool | None = None  # None: as the dialect says (Docker: docker build, BuildKit's view)
 
 
 @dataclass

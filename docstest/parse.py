@@ -21,6 +21,7 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .dialect import PLAIN, Dialect
 from .model import Block, Command, Directives, OutputLine, Page, PageError, PageOptions, Step
 from .wildcards import regex_problem
 
@@ -42,7 +43,7 @@ DIRECTIVE_KEYS = {
     "redact": "regex normalised on both sides of this block's output",
     "interactive": "run under a terminal and type the transcript's input lines",
     "prompt": "the interactive program's prompt (default '> ')",
-    "terminal": "run on a terminal and compare its final screen (default: for docker build)",
+    "terminal": "run on a terminal and compare its final screen (default: the dialect's, e.g. docker build)",
 }
 PAGE_KEYS = {f.name for f in fields(PageOptions)}
 
@@ -233,33 +234,7 @@ def parse_fence_info(info: str, path: Path, line: int) -> tuple[str, str]:
     return lang, " ".join(shlex.quote(w) for w in directive_words)
 
 
-def is_interactive_command(command: str) -> bool:
-    """`docker run -it`, `docker exec -it`, `docker start -ai`: attached to a terminal, not detached."""
-    try:
-        words = shlex.split(command.splitlines()[0].rstrip("\\"))
-    except ValueError:
-        return False
-    if (
-        len(words) < 2
-        or words[0] != "docker"
-        or words[1] not in {"run", "exec", "start", "attach", "container"}
-    ):
-        return False
-    flags = "".join(w[1:] for w in words if re.fullmatch(r"-[a-zA-Z]+", w))
-    long = {w for w in words if w.startswith("--")}
-    interactive = "i" in flags or "--interactive" in long or words[1] == "attach"
-    tty = "t" in flags or "--tty" in long or words[1] in ("start", "attach")
-    return interactive and tty and "d" not in flags and "--detach" not in long
-
-
-def is_terminal_command(command: str) -> bool:
-    """`docker build` (and `docker buildx build`, `docker image build`): BuildKit draws its
-    progress for a terminal, so a learner's screen differs from a log file's lines."""
-    first = command.splitlines()[0] if command else ""
-    return re.match(r"^\s*docker\s+(?:buildx\s+|image\s+)?build\b", first) is not None
-
-
-def parse_transcript(block: Block, start_line: int) -> list[Command]:
+def parse_transcript(block: Block, start_line: int, dialect: Dialect = PLAIN) -> list[Command]:
     commands: list[Command] = []
     lines = block.source.split("\n")
     if lines and lines[-1] == "":
@@ -294,10 +269,10 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
         index += 1
     for command in commands:
         interactive = block.directives.interactive
-        command.interactive = is_interactive_command(command.text) if interactive is None else interactive
+        command.interactive = dialect.interactive(command.text) if interactive is None else interactive
         terminal = block.directives.terminal
         command.terminal = not command.interactive and (
-            is_terminal_command(command.text) if terminal is None else terminal
+            dialect.terminal(command.text) if terminal is None else terminal
         )
         if command.interactive:
             prompt = block.directives.prompt
@@ -316,14 +291,15 @@ def parse_transcript(block: Block, start_line: int) -> list[Command]:
     return commands
 
 
-def parse_page(path: Path, display: str | None = None) -> Page:
-    """All executable blocks of a page, in order, with their directives checked."""
+def parse_page(path: Path, display: str | None = None, dialect: Dialect = PLAIN) -> Page:
+    """All executable blocks of a page, in order, with their directives checked; `dialect`
+    says which commands take the terminal (`docker run -it`) when a block does not."""
     shown = Path(display) if display else path
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise PageError(shown, 1, f"the page is not UTF-8 text: {error}") from None
-    return parse_source(source, shown)
+    return parse_source(source, shown, dialect)
 
 
 def _fence_indent(source_lines: list[str], line: int) -> str:
@@ -333,7 +309,7 @@ def _fence_indent(source_lines: list[str], line: int) -> str:
     return text[: len(text) - len(text.lstrip(" \t"))]
 
 
-def parse_source(source: str, shown: Path) -> Page:
+def parse_source(source: str, shown: Path, dialect: Dialect = PLAIN) -> Page:
     """All executable blocks of a page's text (`shown` names the page in errors)."""
     source_lines = source.split("\n")
     unwrapped = unwrap_containers(source)
@@ -412,7 +388,7 @@ def parse_source(source: str, shown: Path) -> Page:
             fence_info=token.info,
         )
         if kind == "console":
-            block.commands = parse_transcript(block, first + 1)
+            block.commands = parse_transcript(block, first + 1, dialect)
             if not block.commands:
                 raise PageError(shown, first, "console block without a `$ ` command")
         elif kind == "script":

@@ -175,7 +175,7 @@ class DocPage(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         display = os.path.relpath(self.path, self.config.rootpath)
         try:
-            self.page = parse_page(self.path, display)
+            self.page = parse_page(self.path, display, dialect_of(self.config))
             _check_folders(self.page, Path(self.config.rootpath))
         except PageError as error:
             raise self.CollectError(error.render()) from None

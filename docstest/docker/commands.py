@@ -1,13 +1,14 @@
 """What a command line means for the host: which part runs inside a container, which ports
-it publishes, which names it chooses. Port rewriting must leave a container's side alone
-(`docker exec web curl localhost:3000` talks to the container's own port 3000, `-e PORT=3000`
-sets the container's variable), and a name the page chose is compared as written in
-`docker ps` tables.
+it publishes, which names it chooses, whether it takes the terminal. Port rewriting must
+leave a container's side alone (`docker exec web curl localhost:3000` talks to the
+container's own port 3000, `-e PORT=3000` sets the container's variable), a name the page
+chose is compared as written in `docker ps` tables, and `docker run -it` is typed into.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 
 # `docker run`/`docker exec` options that take a value as the next word (`-e PORT=3000`).
 _VALUE_OPTIONS = frozenset(
@@ -152,3 +153,29 @@ def chosen_names(commands: list[str]) -> set[str]:
         names.update(_NAME.findall(command))
         names.update(_RENAME.findall(command))
     return names
+
+
+def is_interactive_command(command: str) -> bool:
+    """`docker run -it`, `docker exec -it`, `docker start -ai`: attached to a terminal, not detached."""
+    try:
+        words = shlex.split(command.splitlines()[0].rstrip("\\"))
+    except ValueError:
+        return False
+    if (
+        len(words) < 2
+        or words[0] != "docker"
+        or words[1] not in {"run", "exec", "start", "attach", "container"}
+    ):
+        return False
+    flags = "".join(w[1:] for w in words if re.fullmatch(r"-[a-zA-Z]+", w))
+    long = {w for w in words if w.startswith("--")}
+    interactive = "i" in flags or "--interactive" in long or words[1] == "attach"
+    tty = "t" in flags or "--tty" in long or words[1] in ("start", "attach")
+    return interactive and tty and "d" not in flags and "--detach" not in long
+
+
+def is_terminal_command(command: str) -> bool:
+    """`docker build` (and `docker buildx build`, `docker image build`): BuildKit draws its
+    progress for a terminal, so a learner's screen differs from a log file's lines."""
+    first = command.splitlines()[0] if command else ""
+    return re.match(r"^\s*docker\s+(?:buildx\s+|image\s+)?build\b", first) is not None

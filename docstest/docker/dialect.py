@@ -15,6 +15,12 @@ class DockerDialect(Dialect):
 
     publish_patterns = (docker_commands.PUBLISH,)
 
+    def interactive(self, command: str) -> bool:
+        return docker_commands.is_interactive_command(command)
+
+    def terminal(self, command: str) -> bool:
+        return docker_commands.is_terminal_command(command)
+
     def foreign_spans(self, command: str) -> list[Span]:
         return docker_commands.foreign_spans(command)
 
