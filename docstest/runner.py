@@ -376,12 +376,16 @@ class PageRun:
     def _compare(self, block: Block, command: Command, actual: str) -> None:
         expected_lines = [line.text for line in command.output]
         redactions = block.directives.redactions
-        comparison = match.compare("\n".join(expected_lines), actual, redactions, self.chosen_names)
+        comparison = match.compare(
+            "\n".join(expected_lines), actual, redactions, self.chosen_names, dialect=self.dialect
+        )
         if comparison.ok:
             return
         if self.update:
             real_lines = actual.rstrip("\n").split("\n") if actual.strip() else []
-            new = match.updated_expectation(expected_lines, real_lines, redactions, self.chosen_names)
+            new = match.updated_expectation(
+                expected_lines, real_lines, redactions, self.chosen_names, dialect=self.dialect
+            )
             self.updates.append(PendingUpdate.for_command(block, command, new))
             return
         raise BlockFailure(
@@ -431,7 +435,9 @@ class PageRun:
                 )
             )
         shown = [_on_screen(step, prompt) for step in command.steps]
-        comparison = match.compare("\n".join(shown), output, directives.redactions, self.chosen_names)
+        comparison = match.compare(
+            "\n".join(shown), output, directives.redactions, self.chosen_names, dialect=self.dialect
+        )
         if not comparison.ok:
             raise BlockFailure(
                 _report(
@@ -486,7 +492,10 @@ class PageRun:
             expected = [o.text for o in background.command.output]
             # A server's log goes on after the page's transcript: compare its beginning.
             comparison = match.compare(
-                "\n".join([*expected, match.ELLIPSIS]), log, background.block.directives.redactions
+                "\n".join([*expected, match.ELLIPSIS]),
+                log,
+                background.block.directives.redactions,
+                dialect=self.dialect,
             )
             if comparison.ok:
                 continue

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ..dialect import Dialect, Span
 from . import commands as docker_commands
+from . import normalise
 
 __all__ = ["DOCKER", "DockerDialect"]
 
@@ -13,6 +14,7 @@ __all__ = ["DOCKER", "DockerDialect"]
 class DockerDialect(Dialect):
     """Docker's commands, output and engines, as the course's pages use them."""
 
+    redactions = normalise.REDACTIONS
     publish_patterns = (docker_commands.PUBLISH,)
 
     def interactive(self, command: str) -> bool:
@@ -23,6 +25,14 @@ class DockerDialect(Dialect):
 
     def foreign_spans(self, command: str) -> list[Span]:
         return docker_commands.foreign_spans(command)
+
+    def canonical_order(self, text: str) -> str:
+        return normalise.build_context_first(text)
+
+    def table(
+        self, lines: Sequence[str], cell: Callable[[str], str], names: frozenset[str]
+    ) -> list[str] | None:
+        return normalise.table(lines, cell, names)
 
     def chosen_names(self, commands: Iterable[str]) -> set[str]:
         return docker_commands.chosen_names(list(commands))

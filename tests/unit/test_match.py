@@ -1,5 +1,8 @@
 """The comparison of a page's expected output with real output: tables of cases, and
-Hypothesis properties of the update (`--update-docs`) and of the diff a failure shows."""
+Hypothesis properties of the update (`--update-docs`) and of the diff a failure shows.
+
+Compared as the course's pages are, with the Docker dialect's redactions and tables (the
+plain dialect's comparison is in test_seam.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docstest.match import ELLIPSIS, compare, normalise, updated_expectation
+from docstest import match
+from docstest.docker.dialect import DOCKER
+from docstest.match import ELLIPSIS, Comparison
 from docstest.wildcards import lines_match
+
+
+def compare(expected: str, actual: str, names: tuple[str, ...] = ()) -> Comparison:
+    return match.compare(expected, actual, names=names, dialect=DOCKER)
+
+
+def normalise(text: str) -> list[str]:
+    return match.normalise(text, dialect=DOCKER)
+
+
+def updated_expectation(expected: list[str], actual: list[str]) -> list[str]:
+    return match.updated_expectation(expected, actual, dialect=DOCKER)
+
 
 ID64 = "0f4a1d9b3c2e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
 
