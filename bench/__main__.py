@@ -159,7 +159,7 @@ def runner_overhead() -> list[Row]:
         f"os.chdir({str(folder)!r})\n"
         "args = ['-q', '-p', 'no:cacheprovider', 'page.md']\n"
         "assert pytest.main(args) == 0  # warm-up: starts this process's engine\n"
-        "from docstest import docker_scope\n"
+        "from docstest.docker import scope as docker_scope\n"
         "env = docker_scope.worker_engine().env\n"
         "runner, plain = [], []\n"
         "for _ in range(3):\n"
@@ -203,7 +203,7 @@ def worker_engine_start() -> list[Row]:
     """A test worker's private engine, ready with its base images (seeded, no pull)."""
     script = (
         "import json, statistics, sys, time\n"
-        "from docstest import docker_scope\n"
+        "from docstest.docker import scope as docker_scope\n"
         "docker_scope.WorkerEngine().stop()  # warm-up: makes the seed once\n"
         "times = []\n"
         "for _ in range(5):\n"

@@ -17,15 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from provision import engine as engines
-from provision.system import ProvisionError
-
-from .ci import unavailable
-from .dialect import PLAIN, Dialect
-from .docker_scope import can_isolate, install_exit_handlers, sweep_leftovers, worker_engine
+from .dialect import PLAIN, Dialect, ScopeError
+from .exits import install_exit_handlers, sweep_page_folders
 from .model import Block, Page, PageError
 from .parse import parse_page
-from .runner import BlockFailure, PageRun, needs_docker
+from .runner import BlockFailure, PageRun
 from .shard import Sharding, parse_shard
 from .shell import ShellDied
 from .update import apply_updates
@@ -96,10 +92,11 @@ def dialect_of(config: pytest.Config) -> Dialect:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Private engines are stopped at process exit (docker_scope's atexit), also on SIGTERM.
+    # Pages still open are closed at process exit (the runner's atexit), also on SIGTERM, and
+    # so is what a dialect started (private engines).
     install_exit_handlers(worker=hasattr(config, "workerinput"))
     if not hasattr(config, "workerinput"):  # once per run: what killed runs left behind
-        sweep_leftovers()
+        sweep_page_folders()
     # A page's blocks share one shell: under pytest-xdist, keep each page on one worker.
     # (`-n N` alone means --dist load, which would split a page across workers.)
     if getattr(config.option, "dist", "no") == "load":
@@ -196,38 +193,23 @@ class DocPage(pytest.File):
 
     def page_run(self) -> PageRun:
         if self.run is None:
-            docker = needs_docker(self.page)
-            worker = None
-            if docker:
-                require_docker()
-                if can_isolate() and self.page.options.engine != "fresh":
-                    try:
-                        worker = worker_engine()
-                        if worker.engine_problem() is not None:
-                            note = worker.restart()
-                            self.warn(
-                                pytest.PytestWarning(f"{self.page.path}: restarted a dead engine: {note}")
-                            )
-                    except ProvisionError as error:
-                        raise BlockFailure(
-                            f"{self.page.path}:1: could not start this test worker's private "
-                            f"Docker engine:\n  {error}"
-                        ) from None
+            dialect = dialect_of(self.config)
             try:
+                scope = dialect.scope(self.page, self._warn)
                 self.run = PageRun(
                     self.page,
                     Path(self.config.rootpath),
                     self.config.getoption("update_docs"),
-                    worker,
-                    docker,
-                    Variables(self.config),
-                    dialect_of(self.config),
+                    scope=scope,
+                    variables=Variables(self.config),
+                    dialect=dialect,
                 )
-            except ProvisionError as error:
-                raise BlockFailure(
-                    f"{self.page.path}:1: could not prepare a Docker engine for this page:\n  {error}"
-                ) from None
+            except ScopeError as error:
+                raise BlockFailure(f"{self.page.path}:1: {error}") from None
         return self.run
+
+    def _warn(self, message: str) -> None:
+        self.warn(pytest.PytestWarning(f"{self.page.path}: {message}"))
 
     def teardown(self) -> None:
         run, self.run = self.run, None
@@ -284,11 +266,6 @@ def _repeated_in_other_languages(page: Page, languages: list[str]) -> set[int]:
                 if label != languages[0] and label in languages:
                     repeated.update(id(block) for block in blocks)
     return repeated
-
-
-def require_docker() -> None:
-    if not engines.answers():
-        unavailable("no Docker engine answers (run `make images`, or start Docker yourself)")
 
 
 class PageItem(pytest.Item):

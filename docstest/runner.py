@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import archives, match
-from .dialect import PLAIN, Dialect
-from .docker_scope import FreshScope, Inventory, PrivateScope, Scope, SharedScope, WorkerEngine, docker
+from .dialect import PLAIN, Dialect, Scope
 from .model import Block, Command, Directives, Page, Step
 from .rewrite import Rewriter, host_ports
 from .shell import BackgroundJob, PageShell, Result, ShellDied, wait_ready
@@ -25,25 +24,28 @@ from .update import PendingUpdate
 
 UPDATE_HINT = "accept the real output: pytest --update-docs {path}"
 PORT_RETRIES = 3  # a host port taken between choosing it and the server binding it: try another
-PORT_TAKEN = re.compile(r"port is already allocated|address already in use|EADDRINUSE", re.I)
 
 # What a page's shell gets of the runner's environment: what a learner's terminal has too (where
-# programs are, who and where one is, language, time zone, proxies, CA certificates, Docker's
-# client config, CI), never the rest: a CI secret in an env var must not reach a page's commands
-# or a failure report. The runner adds its own (DOCKER_HOST, DOCSTEST_REPO, LANG, ...) on top.
+# programs are, who and where one is, language, time zone, proxies, CA certificates, CI), and
+# the CLI's own configuration its dialect names (Dialect.passed_env: Docker's DOCKER_CONFIG),
+# never the rest: a CI secret in an env var must not reach a page's commands or a failure
+# report. The runner adds its own (DOCSTEST_REPO, LANG, the scope's DOCKER_HOST...) on top.
 PASSED_ENV = frozenset(
     {
         *("PATH", "HOME", "USER", "LOGNAME", "SHELL", "TMPDIR", "TZ", "TERM", "LANG", "CI"),
         *("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"),
         *("SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"),
-        "DOCKER_CONFIG",
     }
 )
 
 
-def page_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The allow-listed part of `environ` (PASSED_ENV and the LC_* locale settings)."""
-    return {name: value for name, value in environ.items() if name in PASSED_ENV or name.startswith("LC_")}
+def page_environment(environ: Mapping[str, str], passed: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The allow-listed part of `environ` (PASSED_ENV, `passed` and the LC_* locale settings)."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if name in PASSED_ENV or name in passed or name.startswith("LC_")
+    }
 
 
 class BlockFailure(Exception):
@@ -62,8 +64,7 @@ class PageRun:
     page: Page
     repo: Path
     update: bool
-    worker: WorkerEngine | None  # None when private engines cannot be used
-    needs_docker: bool
+    scope: Scope = field(default_factory=Scope)  # the environment the dialect set up for the page
     variables: Callable[[str], str | None] = lambda name: None  # `{{ name }}` -> value
     dialect: Dialect = PLAIN  # what the page's CLI means (ports, names, output), see dialect.py
     next_block: int = 0
@@ -74,11 +75,10 @@ class PageRun:
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
-        # Inside the worker engine's run folder where there is one: its supervisor removes it
-        # even when every process of the run was killed. Else named by pid, for the sweep.
-        workspace = self.worker.pages_dir() if self.worker is not None else None
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"docstest-{os.getpid()}-", dir=workspace))
-        _open_runs.add(self)
+        # Where the scope says (a worker engine's run folder: its supervisor removes it even when
+        # every process of the run was killed), else in the system's, named by pid for the sweep.
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"docstest-{os.getpid()}-", dir=self.scope.folder))
+        _track(self)
         self.workdir = self.tmp / "work"
         self.scratch = self.tmp / "scratch"
         self.workdir.mkdir()
@@ -88,24 +88,18 @@ class PageRun:
         except BaseException:
             shutil.rmtree(self.tmp, ignore_errors=True)
             _open_runs.discard(self)
+            with contextlib.suppress(Exception):
+                self.scope.finish()
             raise
-        self.scope: Scope | None = None
         env = {
             "DOCSTEST_REPO": str(self.repo),
             "LANG": "C.UTF-8",
             "NO_COLOR": "1",
             "npm_config_update_notifier": "false",
             "npm_config_fund": "true",
+            **self.scope.env,
         }
-        if self.needs_docker:
-            if self.page.options.engine == "fresh":
-                self.scope = FreshScope()
-            elif self.worker is not None:
-                self.scope = PrivateScope(self.worker)
-            else:
-                self.scope = SharedScope()
-            env["DOCKER_HOST"] = self.scope.env.get("DOCKER_HOST", "")
-        base = page_environment(os.environ)
+        base = page_environment(os.environ, self.dialect.passed_env)
         self.shell = PageShell(self.workdir, self.scratch, {**base, **{k: v for k, v in env.items() if v}})
         commands = [c.text for b in self.page.blocks for c in b.commands]
         self.rewriter = Rewriter(host_ports(commands, dialect=self.dialect), dialect=self.dialect)
@@ -174,17 +168,17 @@ class PageRun:
                 self._run_block(block)
             except BlockFailure:
                 self.failed_at = current
-                self._blame_a_dead_engine(block)
+                self._blame_the_environment(block)
                 raise
             except ShellDied as error:
                 self.failed_at = current
-                self._blame_a_dead_engine(block)
+                self._blame_the_environment(block)
                 raise BlockFailure(f"{block.path}:{block.line}: {error}") from None
 
-    def _blame_a_dead_engine(self, block: Block) -> None:
-        """A failure while the page's Docker engine is dead is the engine's, not the page's:
-        say so, with no hint to change the page (which would write the breakage into it)."""
-        problem = self.scope.engine_problem() if self.scope is not None else None
+    def _blame_the_environment(self, block: Block) -> None:
+        """A failure while the page's environment is dead (its Docker engine) is not the page's
+        fault: say so, with no hint to change the page (which would write the breakage into it)."""
+        problem = self.scope.problem()
         if problem is not None:
             raise BlockFailure(f"{block.path}:{block.line}: not the page's fault: {problem}") from None
 
@@ -243,7 +237,7 @@ class PageRun:
         publishes = bool(self._host_ports(text)) and block.directives.status == 0
         for attempt in range(PORT_RETRIES + 1):
             timeout = self._remaining(block.directives.timeout, command.line)
-            before = self._containers() if publishes else set()
+            undo = self.scope.attempt() if publishes else _nothing
             result = run(self._real(text, command.line), timeout)
             taken = (
                 self._port_taken(result.output, command)
@@ -252,7 +246,7 @@ class PageRun:
             )
             if taken is None or attempt == PORT_RETRIES:
                 break
-            self._remove_containers_since(before)
+            undo()
             self.rewriter.reassign(taken)
         return result, timeout
 
@@ -260,12 +254,13 @@ class PageRun:
         return host_ports([command], dialect=self.dialect)
 
     def _port_taken(self, output: str, command: Command) -> int | None:
-        """The real host port of `command` that the output says someone else holds: named in
-        the error line (Docker, Node.js), or the command's only one (Python names none)."""
+        """The real host port of `command` that the output says someone else holds (in the
+        dialect's words): named in the error line (Docker, Node.js), or the command's only one
+        (Python names none)."""
         ports = self.rewriter.ports
         mine = [ports[port] for port in self._host_ports(command.text) if port in ports]
         for line in output.splitlines():
-            if not PORT_TAKEN.search(line):
+            if not self.dialect.port_taken(line):
                 continue
             named = [int(n) for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w)", line) if int(n) in mine]
             if named:
@@ -273,21 +268,6 @@ class PageRun:
             if len(mine) == 1:
                 return mine[0]
         return None
-
-    def _containers(self) -> set[str]:
-        if self.scope is None:
-            return set()
-        try:
-            return Inventory.take(self.scope.env).containers
-        except Exception:  # only a retry's tidying depends on it
-            return set()
-
-    def _remove_containers_since(self, before: set[str]) -> None:
-        """A `docker run` whose port was taken leaves its container (and its --name) behind."""
-        new = self._containers() - before
-        if new and self.scope is not None:
-            with contextlib.suppress(Exception):
-                docker(self.scope.env, "rm", "-f", *sorted(new), check=False)
 
     def _hidden(self, block: Block) -> None:
         """A hidden setup step: it may clean up, never change a file a visible command reads."""
@@ -449,7 +429,7 @@ class PageRun:
         ready = block.directives.ready
         publishes = bool(self._host_ports(command.text))
         for attempt in range(PORT_RETRIES + 1):
-            before = self._containers() if publishes else set()
+            undo = self.scope.attempt() if publishes else _nothing
             job = self.shell.start_background(self._real(command.text, command.line), command.line)
             background = Background(block, command, job)
             self.backgrounds.append(background)
@@ -473,7 +453,7 @@ class PageRun:
                 )
             job.stop()
             self.backgrounds.remove(background)
-            self._remove_containers_since(before)
+            undo()
             self.rewriter.reassign(taken)
 
     # -- finishing -------------------------------------------------------------------
@@ -543,11 +523,10 @@ class PageRun:
         for background in self.backgrounds:
             background.job.stop()
         self.shell.close()
-        if self.scope is not None:
-            try:
-                self.scope.finish()
-            except Exception as error:  # report, but never leave the rest undone
-                notes.append(f"cleanup of Docker objects failed: {error}")
+        try:
+            notes += self.scope.finish()
+        except Exception as error:  # report, but never leave the rest undone
+            notes.append(f"cleanup of the page's environment failed: {error}")
         shutil.rmtree(self.tmp, ignore_errors=True)
         _open_runs.discard(self)
         return notes
@@ -556,7 +535,24 @@ class PageRun:
 _open_runs: set[PageRun] = set()
 
 
-@atexit.register
+def _nothing() -> None:
+    """Nothing to tidy up: the command published no port, so it is not retried."""
+
+
+_closing_at_exit = False
+
+
+def _track(page_run: PageRun) -> None:
+    """Close `page_run` at exit if it is still open. The atexit handler is registered when the
+    first page starts, so after those of what a dialect set up before (a private engine's);
+    atexit runs the last registered first: open pages are closed, then their engines stopped."""
+    global _closing_at_exit
+    if not _closing_at_exit:
+        atexit.register(_close_open_runs)
+        _closing_at_exit = True
+    _open_runs.add(page_run)
+
+
 def _close_open_runs() -> None:
     """A run interrupted mid-page (Ctrl+C, SIGTERM) never reaches the page's teardown: stop
     its shell and servers and remove its folder at exit (engines are stopped after this)."""
@@ -605,9 +601,3 @@ def _report(
     if hint:
         parts.append(f"  hint: {hint}")
     return "\n".join(parts)
-
-
-def needs_docker(page: Page) -> bool:
-    return page.options.engine == "fresh" or any(
-        re.search(r"\bdocker\b", command.text) for block in page.blocks for command in block.commands
-    )

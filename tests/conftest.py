@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docstest.plugin import require_docker
+from docstest.docker.scope import require_docker
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from docstest import docker_scope
+from docstest.docker import scope as docker_scope
 from docstest.parse import parse_page
 from tests.helpers import nested_pytest_env
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from docstest import docker_scope
+from docstest.docker import scope as docker_scope
 from tests.helpers import nested_pytest_env
 
 pytest_plugins = ["pytester"]

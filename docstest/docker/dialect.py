@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
-from ..dialect import Dialect, Span
+from provision.system import ProvisionError
+
+from ..dialect import Dialect, Scope, ScopeError, Span
+from ..model import Page
 from . import commands as docker_commands
 from . import normalise
+from .scope import FreshScope, PrivateScope, SharedScope, can_isolate, require_docker, worker_engine
 
-__all__ = ["DOCKER", "DockerDialect"]
+__all__ = ["DOCKER", "DockerDialect", "needs_docker"]
 
 
 class DockerDialect(Dialect):
     """Docker's commands, output and engines, as the course's pages use them."""
 
     redactions = normalise.REDACTIONS
+    passed_env = frozenset({"DOCKER_CONFIG"})  # the client's configuration (registry logins)
     publish_patterns = (docker_commands.PUBLISH,)
 
     def interactive(self, command: str) -> bool:
@@ -36,6 +42,41 @@ class DockerDialect(Dialect):
 
     def chosen_names(self, commands: Iterable[str]) -> set[str]:
         return docker_commands.chosen_names(list(commands))
+
+    def port_taken(self, line: str) -> bool:
+        return _PORT_ALLOCATED.search(line) is not None or super().port_taken(line)
+
+    def scope(self, page: Page, warn: Callable[[str], None]) -> Scope:
+        """The engine a page with `docker` commands uses: its test worker's private engine, one
+        of its own (`engine: fresh`), or the machine's where private ones cannot be started."""
+        if not needs_docker(page):
+            return Scope()
+        require_docker()
+        worker = None
+        if can_isolate() and page.options.engine != "fresh":
+            try:
+                worker = worker_engine()
+                if worker.engine_problem() is not None:
+                    warn(f"restarted a dead engine: {worker.restart()}")
+            except ProvisionError as error:
+                raise ScopeError(
+                    f"could not start this test worker's private Docker engine:\n  {error}"
+                ) from None
+        try:
+            if page.options.engine == "fresh":
+                return FreshScope()
+            return PrivateScope(worker) if worker is not None else SharedScope()
+        except ProvisionError as error:
+            raise ScopeError(f"could not prepare a Docker engine for this page:\n  {error}") from None
+
+
+_PORT_ALLOCATED = re.compile(r"port is already allocated", re.I)  # the engine's own words
+
+
+def needs_docker(page: Page) -> bool:
+    return page.options.engine == "fresh" or any(
+        re.search(r"\bdocker\b", command.text) for block in page.blocks for command in block.commands
+    )
 
 
 DOCKER = DockerDialect()

@@ -5,30 +5,37 @@ images: pages on different workers cannot see each other's containers, images or
 and cleaning up after a page is "remove everything but the base images". A page with
 `engine: fresh` gets an engine of its own with no images at all, deleted after the page.
 Where private engines cannot be started (not root), pages share the machine's engine and
-are cleaned up by comparing what exists before and after them.
+are cleaned up by comparing what exists before and after them. Each is the page's Scope
+(docstest/dialect.py): the core asks it whether the engine still works, to tidy up after a
+command it retries, and to remove what the page made.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import functools
 import http.client
 import json
 import os
-import shutil
-import signal
 import socket
 import subprocess
-import tempfile
-import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from provision import engine, images, private, registry
 from provision.system import ProvisionError
+
+from ..ci import unavailable
+from ..dialect import Scope
+
+
+def require_docker() -> None:
+    """Skip (fail under CI=true) what needs Docker when no engine answers."""
+    if not engine.answers():
+        unavailable("no Docker engine answers (run `make images`, or start Docker yourself)")
 
 
 def docker(env: dict[str, str], *args: str, timeout: float = 120, check: bool = True) -> str:
@@ -122,61 +129,96 @@ def remove_all_but(env: dict[str, str], keep: Inventory) -> Inventory:
     return gone
 
 
-class Scope:
-    """The engine a page uses; `finish()` removes what the page made."""
+class EngineScope(Scope):
+    """The engine a page uses (the page's Scope); `remove()` removes what the page made."""
 
-    env: dict[str, str]
+    engine_env: dict[str, str]  # the environment `docker` runs with to reach this engine
 
-    def finish(self) -> None:
+    @property
+    def env(self) -> Mapping[str, str]:
+        host = self.engine_env.get("DOCKER_HOST")
+        return {"DOCKER_HOST": host} if host else {}
+
+    def problem(self) -> str | None:
+        """Why the engine cannot be used any more (it died), or None while it works."""
+        return None if engine.answers(self.engine_env) else "the machine's Docker engine does not answer"
+
+    def attempt(self) -> Callable[[], None]:
+        """A `docker run` whose port was taken leaves its container (and its --name) behind:
+        the function returned removes the containers made since."""
+        before = self._containers()
+
+        def undo() -> None:
+            new = self._containers() - before
+            if new:
+                with contextlib.suppress(Exception):
+                    docker(self.engine_env, "rm", "-f", *sorted(new), check=False)
+
+        return undo
+
+    def _containers(self) -> set[str]:
+        try:
+            return Inventory.take(self.engine_env).containers
+        except Exception:  # only a retry's tidying depends on it
+            return set()
+
+    def finish(self) -> list[str]:
+        try:
+            self.remove()
+        except Exception as error:  # report, but never leave the rest of the page's tidying undone
+            return [f"cleanup of Docker objects failed: {error}"]
+        return []
+
+    def remove(self) -> None:
         raise NotImplementedError
 
-    def engine_problem(self) -> str | None:
-        """Why the engine cannot be used any more (it died), or None while it works."""
-        return None if engine.answers(self.env) else "the machine's Docker engine does not answer"
 
-
-class PrivateScope(Scope):
+class PrivateScope(EngineScope):
     """A page on a worker's private engine: everything beyond the base images is the page's."""
 
     def __init__(self, worker: WorkerEngine) -> None:
         self.worker = worker
-        self.env = worker.env
+        self.engine_env = worker.env
 
-    def engine_problem(self) -> str | None:
+    @property
+    def folder(self) -> Path | None:
+        return self.worker.pages_dir()
+
+    def problem(self) -> str | None:
         return self.worker.engine_problem()
 
-    def finish(self) -> None:
-        remove_all_but(self.env, self.worker.baseline)
-        if not self.worker.baseline.images <= Inventory.take(self.env).images:
+    def remove(self) -> None:
+        remove_all_but(self.engine_env, self.worker.baseline)
+        if not self.worker.baseline.images <= Inventory.take(self.engine_env).images:
             self.worker.ensure_base_images()  # the page removed a base image: restore it
 
 
-class FreshScope(Scope):
+class FreshScope(EngineScope):
     """A page with an engine of its own, with no images: stopped and deleted afterwards."""
 
     def __init__(self) -> None:
         self.engine = private.start_private_engine(mirror=True)
         _running.append(self.engine)
-        self.env = self.engine.env
+        self.engine_env = self.engine.env
 
-    def finish(self) -> None:
+    def remove(self) -> None:
         self.engine.stop()
         with contextlib.suppress(ValueError):
             _running.remove(self.engine)
 
-    def engine_problem(self) -> str | None:
+    def problem(self) -> str | None:
         return None if self.engine.alive() else self.engine.death_note()
 
 
-class SharedScope(Scope):
+class SharedScope(EngineScope):
     """Fallback on the machine's own engine: remove what appeared during the page."""
 
     def __init__(self) -> None:
-        self.env = dict(os.environ)
-        self.before = Inventory.take(self.env)
+        self.engine_env = dict(os.environ)
+        self.before = Inventory.take(self.engine_env)
 
-    def finish(self) -> None:
-        remove_all_but(self.env, self.before)
+    def remove(self) -> None:
+        remove_all_but(self.engine_env, self.before)
 
 
 _running: list[private.PrivateEngine] = []
@@ -299,47 +341,11 @@ def worker_engine() -> WorkerEngine:
     return _worker
 
 
-_ending = False
-GRACE = 60.0  # seconds an ending run has to tidy up before it exits regardless
-
-
-def _ending_signal(signum: int, frame: object) -> None:
-    """The first Ctrl+C or SIGTERM ends the run like Ctrl+C does (pytest reports it as
-    interrupted; atexit stops engines and removes folders). Later ones are ignored, so they
-    cannot break that tidying up half-way; a watchdog exits if it ever hangs."""
-    global _ending
-    if _ending:
-        return
-    _ending = True
-    watchdog = threading.Timer(GRACE, os._exit, args=(128 + signum,))
-    watchdog.daemon = True
-    watchdog.start()
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-def install_exit_handlers(*, worker: bool = False) -> None:
-    """Ctrl+C, a CI cancel, `timeout` or `kill` end a run cleanly; a test worker also ends
-    when its controller dies (PR_SET_PDEATHSIG), however that dies."""
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(sig, _ending_signal)
-    if worker:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the controller is already gone
-            os.kill(os.getpid(), signal.SIGTERM)
-
-
-def sweep_leftovers() -> None:
-    """Remove what killed runs left behind (engines of dead owners, page folders of dead
-    test processes), before this run starts."""
+def sweep_engines() -> None:
+    """Remove the private engines of owners that are gone (killed runs), before this run starts."""
     if can_isolate():
         with contextlib.suppress(OSError, ProvisionError):
             private.sweep()
-    for folder in Path(tempfile.gettempdir()).glob("docstest-*-*"):
-        owner = folder.name.split("-")[1]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def can_isolate() -> bool:
