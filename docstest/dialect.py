@@ -72,6 +72,8 @@ class Dialect:
     # Output: patterns replaced on both sides before comparing (after a block's own `redact=`),
     # so IDs, times and sizes that change on every run still match the page.
     redactions: Sequence[Redaction] = ()
+    # What those redactions normalise, in the words of a failure report ("IDs, times and sizes").
+    normalised: str = ""
     # Names of the runner's environment variables a page's shell gets besides the core's
     # allow-list (runner.PASSED_ENV): the CLI's own configuration, such as DOCKER_CONFIG.
     passed_env: frozenset[str] = frozenset()

@@ -133,7 +133,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     def key(item: pytest.Item) -> tuple[float, int]:
         if isinstance(item.parent, DocPage):
-            return (-_page_weight(item.parent.page), first[id(item.parent)])
+            return (-_page_weight(item.parent.page, dialect_of(config)), first[id(item.parent)])
         return (0.0, first[id(item)])
 
     items.sort(key=key)
@@ -142,17 +142,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _file_weight(items: list[pytest.Item]) -> float:
     """Estimated seconds of one file's tests, when none were measured (see shard.py)."""
     parent = items[0].parent
-    return _page_weight(parent.page) if isinstance(parent, DocPage) else float(len(items))
+    if isinstance(parent, DocPage):
+        return _page_weight(parent.page, dialect_of(parent.config))
+    return float(len(items))
 
 
-def _page_weight(page: Page) -> float:
-    """A rough cost estimate in seconds: builds and runs are slow, waits count in full."""
-    weight = 30.0 if page.options.engine == "fresh" else 0.0
+def _page_weight(page: Page, dialect: Dialect) -> float:
+    """A rough cost estimate in seconds: the dialect's for its environment and commands (Docker:
+    builds and runs are slow), and waits count in full."""
+    weight = dialect.scope_weight(page)
     for block in page.blocks:
         if block.directives.expect_timeout:
             weight += block.directives.timeout
         for command in block.commands:
-            weight += 8 if "docker build" in command.text else 3 if "docker run" in command.text else 0.2
+            weight += dialect.command_weight(command.text)
     return weight
 
 

@@ -374,6 +374,7 @@ class PageRun:
                 command,
                 "output differs from the page",
                 diff=comparison.diff(),
+                normalised=self.dialect.normalised,
                 hint=UPDATE_HINT.format(path=block.path),
             )
         )
@@ -421,7 +422,11 @@ class PageRun:
         if not comparison.ok:
             raise BlockFailure(
                 _report(
-                    block, command, "the terminal shows something else than the page", diff=comparison.diff()
+                    block,
+                    command,
+                    "the terminal shows something else than the page",
+                    diff=comparison.diff(),
+                    normalised=self.dialect.normalised,
                 )
             )
 
@@ -489,6 +494,7 @@ class PageRun:
                         background.command,
                         "the background command's output differs from the page",
                         diff=comparison.diff(),
+                        normalised=self.dialect.normalised,
                         hint=UPDATE_HINT.format(path=background.block.path),
                     )
                 )
@@ -586,11 +592,13 @@ def _report(
     diff: str = "",
     log: str = "",
     hint: str = "",
+    normalised: str = "",
 ) -> str:
     parts = [f"{block.path}:{command.line}: {what}", _indent("$ " + command.text.replace("\n", "\n  "))]
     if diff:
+        after = f", after normalising {normalised}" if normalised else ""  # the dialect's redactions
         parts += [
-            "  expected (-) vs actual (+), after normalising IDs, times and sizes"
+            f"  expected (-) vs actual (+){after}"
             "\n  (a line the page's wildcards match is shown as the page has it):",
             _indent(diff),
         ]

@@ -20,6 +20,7 @@ class DockerDialect(Dialect):
     """Docker's commands, output and engines, as the course's pages use them."""
 
     redactions = normalise.REDACTIONS
+    normalised = "IDs, times and sizes"
     passed_env = frozenset({"DOCKER_CONFIG"})  # the client's configuration (registry logins)
     publish_patterns = (docker_commands.PUBLISH,)
 
@@ -68,6 +69,12 @@ class DockerDialect(Dialect):
             return PrivateScope(worker) if worker is not None else SharedScope()
         except ProvisionError as error:
             raise ScopeError(f"could not prepare a Docker engine for this page:\n  {error}") from None
+
+    def command_weight(self, command: str) -> float:
+        return 8 if "docker build" in command else 3 if "docker run" in command else 0.2
+
+    def scope_weight(self, page: Page) -> float:
+        return 30.0 if page.options.engine == "fresh" else 0.0  # an engine of its own to start
 
 
 _PORT_ALLOCATED = re.compile(r"port is already allocated", re.I)  # the engine's own words
