@@ -100,7 +100,7 @@ class PageOptions:
     copy: list[str] = field(default_factory=list)  # repo folders copied in (maintainers' pages)
     unpack: list[str] = field(default_factory=list)  # zip URLs a learner has unpacked by now
     leaves: list[str] = field(default_factory=list)  # zip URLs the work folder must equal at the end
-    engine: str = "worker"  # "worker" (shared per test worker) | "fresh" (no images, own engine)
+    engine: str = "worker"  # the dialect's scope: "worker" (shared) | "fresh" (Docker: own engine, no images)
     timeout: float = 1800.0
 
 
