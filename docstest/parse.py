@@ -62,7 +62,8 @@ def unwrap_containers(source: str) -> Unwrapped:
     containers: list[tuple[str, ...]] = []
     indents: list[str] = []
     tab_headers: list[tuple[int, int, str, int]] = []
-    stack: list[tuple[int, str]] = []  # (body indent, "tab:label" | "admonition:type")
+    # (body indent, "tab:label" | "admonition:type" | "folded:type" for a closed `???` box)
+    stack: list[tuple[int, str]] = []
     fence: str | None = None
     set_id, last_tab_end = 0, (-1, -1)  # (depth, line) where the previous tab body ended
     for number, line in enumerate(lines, 1):
@@ -101,7 +102,7 @@ def unwrap_containers(source: str) -> Unwrapped:
                 tab_headers.append((number, depth, label, set_id))
                 name = f"tab:{label}"
             else:
-                name = f"admonition:{match.group(2) or ''}"
+                name = f"{'folded' if kind == '???' else 'admonition'}:{match.group(2) or ''}"
             stack.append((base + 4, name))
             out.append("")
             containers.append(tuple(n for _, n in stack))

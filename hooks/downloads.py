@@ -35,6 +35,8 @@ from mkdocs.structure.files import File, Files
 log = logging.getLogger("mkdocs.hooks.downloads")
 
 FOLDERS = ("goals-app", "examples")  # what learners download, relative to the repository root
+# Examples for maintainers (the author's guide builds examples/authoring): not in learners' zips.
+MAINTAINERS_ONLY = ("examples/authoring",)
 SITE_FOLDER = "downloads"  # where the zips land in the site
 ALWAYS_SKIPPED = {"node_modules", ".git", "__pycache__"}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: builds are reproducible
@@ -207,6 +209,8 @@ def course_zips(root: Path) -> dict[str, bytes]:
     log.debug("downloads: %d files found by %s", len(entries), how)
     groups: dict[str, list[Entry]] = {"goals-app": [], "examples": []}
     for entry in entries:
+        if any(entry.path.startswith(f"{folder}/") for folder in MAINTAINERS_ONLY):
+            continue
         top, *rest = PurePosixPath(entry.path).parts
         groups[top].append(entry)
         if top == "examples" and len(rest) > 1:  # examples/<name>/...; a file right in examples/

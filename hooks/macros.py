@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from hooks.terminology import load_rules, table_markdown
+
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = {
     ".js": "javascript",
@@ -152,6 +154,16 @@ def define_env(env: MacrosEnv) -> None:
             text = text[int(match[1]) - 1 : int(match[2])]
         language = lang or LANGUAGES.get(Path(path).suffix, "dockerfile" if "Dockerfile" in path else "text")
         return _fence(text, lang=language, title=title or path, highlight=[])
+
+    @env.macro
+    def terminology_table(language: str, indent: int = 4) -> str:
+        """The house style's terminology table (docs/maintainers/terminology.yml) in "ko" or "en";
+        `indent`: the tab's indentation, which the table's later lines need too."""
+        if language not in ("ko", "en"):
+            where = _where(env, "terminology_table")
+            raise MacroError(f"{where}: language {language!r} is not 'ko' or 'en'.")
+        table = table_markdown(load_rules(), language)
+        return table.replace("\n", "\n" + " " * indent)
 
     site_url = str(env.conf.get("site_url") or "/")
     env.variables["downloads_url"] = site_url.rstrip("/") + "/downloads"

@@ -54,10 +54,17 @@ def note(data: dict[str, str]) -> str:
     return NOTE.format(**{name: data[name] for name in FIELDS})
 
 
+# A terminal transcript (```console, ```shell-session, ``` { .console … }): a page without one
+# has no commands to have verified.
+TRANSCRIPT = re.compile(
+    r"^\s*(?:`{3,}|~{3,})\s*(?:console|shell-session|\{[^}]*\.(?:console|shell-session)\b)", re.M
+)
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """At the end of each lecture, as a tab set of its own (`===!`): placed next to the
-    page's own language tabs, it would otherwise merge into them."""
-    if not page.file.src_uri.startswith("lectures/"):
+    """At the end of each lecture with commands, as a tab set of its own (`===!`): placed next
+    to the page's own language tabs, it would otherwise merge into them."""
+    if not page.file.src_uri.startswith("lectures/") or not TRANSCRIPT.search(markdown):
         return markdown
     return markdown.rstrip("\n") + "\n\n" + note(load())
 

@@ -2,8 +2,9 @@
 
 tests/content/seed-notes.ko.md is the user's Korean lecture notes; tests/content/seed-map/
 maps each of its headings and numbered points to an anchor in the Korean tab of a page
-(the English tab carries the same anchor + "-en"). Removing a point from a Korean page,
-or an English tab, fails here.
+(the English tab carries the same anchor + "-en") and to key words that carry the point's
+meaning in each language. Removing a point from a Korean page or an English tab, or emptying
+its section of the words that carry it, fails here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import pytest
 import yaml
 
 from docstest.parse import unwrap_containers
+from hooks.prose import PageLine, page_lines
+from hooks.reading_time import reading_minutes
 from tests.helpers import mkdocs_build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,6 +90,77 @@ def test_every_point_of_the_notes_has_a_korean_and_an_english_counterpart(point:
     )
 
 
+def keywords(point: SeedPoint) -> dict[str, list[str]]:
+    entry = seed_map()[point.heading]
+    item = entry if not point.text else next(i for i in entry["points"] if i["seed"] == point.text)
+    return item.get("keywords") or {}
+
+
+def mapped_anchors(page: str) -> set[str]:
+    entries = [e for e in seed_map().values() if e["page"] == page]
+    return {a for e in entries for a in [e["anchor"], *(i["anchor"] for i in e["points"])]}
+
+
+def section_text(lines: list[PageLine], anchor: str, language: str, anchors: set[str]) -> str:
+    """What a reader of `language` reads from `anchor`'s block (its heading, or the paragraph an
+    attribute line closes) up to the block of the next mapped anchor in that language."""
+
+    def block_start(index: int) -> int:
+        if lines[index].text.strip().startswith("{"):  # `{ #id }` on its own line closes a paragraph
+            while index > 0 and lines[index - 1].text.strip() and lines[index - 1].language == language:
+                index -= 1
+        return index
+
+    def anchors_on(line: PageLine) -> set[str]:
+        if line.language != language:
+            return set()
+        return {a.removesuffix("-en") for a in ANCHOR.findall(line.text)}
+
+    start = next((i for i, line in enumerate(lines) if anchor in anchors_on(line)), None)
+    if start is None:
+        return ""
+    end = next(
+        (block_start(i) for i in range(start + 1, len(lines)) if anchors_on(lines[i]) & (anchors - {anchor})),
+        len(lines),
+    )
+    begin = block_start(start)
+    return "\n".join(line.text for line in lines[begin:end] if line.language in (language, ""))
+
+
+@pytest.mark.parametrize("point", seed_points(), ids=lambda p: (p.text or p.heading)[:40])
+def test_every_point_of_the_notes_keeps_its_meaning_in_both_languages(point: SeedPoint) -> None:
+    page, anchor = mapped(point)
+    words = keywords(point)
+    where = f"tests/content/seed-map/{seed_map()[point.heading]['file']}"
+    for code, language in (("ko", "한국어"), ("en", "English")):
+        wanted = words.get(code) or []
+        assert len(wanted) >= 2, f"{where}: {anchor} needs 2+ `keywords: {code:}` that carry the point"
+        lines = page_lines((DOCS / page).read_text(encoding="utf-8"))
+        text = section_text(lines, anchor, language, mapped_anchors(page)).lower()
+        missing = [w for w in wanted if w.lower() not in text]
+        assert not missing, (
+            f"docs/{page}: the {language} section of #{anchor}{'-en' if code == 'en' else ''} no longer "
+            f"says {missing} (the key words of {point.text or point.heading!r} in {where})"
+        )
+
+
+def test_emptying_a_point_of_its_key_words_fails() -> None:
+    page = "\n\n".join(
+        [
+            '=== "한국어"',
+            "    ## 격리 { #a }",
+            "    입력은 연결되지 않습니다.",
+            "    ## 다음 { #b }",
+            "    끝.",
+        ]
+    )
+    lines = page_lines(page)
+    assert "입력은 연결" in section_text(lines, "a", "한국어", {"a", "b"})
+    assert "끝" not in section_text(lines, "a", "한국어", {"a", "b"})
+    emptied = page_lines(page.replace("입력은 연결되지 않습니다.", "그렇습니다."))
+    assert "입력" not in section_text(emptied, "a", "한국어", {"a", "b"})
+
+
 def test_the_seed_map_names_only_points_that_exist() -> None:
     known = {(p.heading, p.text) for p in seed_points()}
     for heading, entry in seed_map().items():
@@ -138,9 +212,17 @@ def test_no_dockerfile_is_typed_into_a_page(path: Path) -> None:
         )
 
 
-def test_the_site_builds_strictly_and_every_anchor_renders(tmp_path: Path) -> None:
-    build = mkdocs_build(tmp_path / "site")
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once for this module with --strict."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    build = mkdocs_build(site)
     assert build.returncode == 0, build.stderr[-3000:]
+    return site
+
+
+def test_the_site_builds_strictly_and_every_anchor_renders(built_site: Path) -> None:
+    tmp_path = built_site.parent
     for html in (tmp_path / "site").rglob("*.html"):
         text = re.sub(r"<(pre|code)\b.*?</\1>", "", html.read_text(encoding="utf-8"), flags=re.S)
         assert not re.search(r"(?<!\{)\{\s*[#:.][\w-][^{}]*\}(?!\})", text), (
@@ -155,6 +237,27 @@ def test_the_site_builds_strictly_and_every_anchor_renders(tmp_path: Path) -> No
         for anchor in [entry["anchor"], *(item["anchor"] for item in entry["points"])]:
             for wanted in (anchor, f"{anchor}-en"):
                 assert f'id="{wanted}"' in text, f"{entry['page']}: anchor {wanted!r} is not rendered"
+
+
+LECTURES = sorted((DOCS / "lectures").glob("*.md"))
+MAIN_PATH_MINUTES = 15  # a lecture's main path is one sitting (issue 8); folded boxes are extra
+
+
+@pytest.mark.parametrize("lecture", LECTURES, ids=lambda p: p.stem)
+def test_each_lecture_says_its_place_and_reads_in_one_sitting(built_site: Path, lecture: Path) -> None:
+    html = (built_site / "lectures" / lecture.stem / "index.html").read_text(encoding="utf-8")
+    metas = re.findall(r'<p class="lecture-meta">([^<]*)</p>', html)
+    number, total = LECTURES.index(lecture) + 1, len(LECTURES)
+    assert len(metas) == 2, f"{lecture.name}: expected one place-and-time line per language, got {metas}"
+    korean, english = metas
+    assert korean.startswith(f"강의 {number}/{total} · 읽는 데 약 "), korean
+    assert english.startswith(f"Lecture {number} of {total} · "), english
+    for line in metas:
+        minutes = int(re.findall(r"(\d+)\s*(?:분|min)", line)[0])
+        assert minutes <= MAIN_PATH_MINUTES, (
+            f"docs/lectures/{lecture.name}: its main path takes {minutes} min to read ({line!r}); "
+            f"fold optional parts into `???` boxes or split the page to stay within {MAIN_PATH_MINUTES}"
+        )
 
 
 @pytest.fixture
@@ -192,3 +295,24 @@ def test_an_unknown_file_or_section_fails_the_build_naming_page_and_line(
     build = mkdocs_build(site_copy / "site", config_dir=site_copy)
     assert build.returncode != 0
     assert "docs/glossary.md:7" in build.stderr and message in build.stderr, build.stderr[-2000:]
+
+
+def test_folded_boxes_and_the_other_language_are_not_on_the_main_path() -> None:
+    sentence = "가나다라마바사아자차" * 40  # 400 syllables: one minute
+    page = "\n".join(
+        [
+            '=== "한국어"',
+            "",
+            f"    {sentence}",
+            "",
+            '    ??? success "풀이"',
+            "",
+            *[f"        {sentence}" for _ in range(10)],
+            "",
+            '=== "English"',
+            "",
+            "    " + "word " * 2000,
+        ]
+    )
+    assert reading_minutes(page_lines(page), "한국어") == 1
+    assert reading_minutes(page_lines(page), "English") == 10

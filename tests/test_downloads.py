@@ -36,11 +36,18 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def tracked(folder: str) -> list[str]:
-    return sorted(git(REPO, "ls-files", "--", folder).splitlines())
+    """What learners download of `folder`: its tracked files, maintainers' examples left out."""
+    files = git(REPO, "ls-files", "--", folder).splitlines()
+    return sorted(f for f in files if not f.startswith(tuple(f"{m}/" for m in downloads.MAINTAINERS_ONLY)))
 
 
 def example_names() -> list[str]:
     return sorted({Path(path).parts[1] for path in tracked("examples") if len(Path(path).parts) > 2})
+
+
+def test_maintainers_examples_stay_out_of_the_learners_downloads(site: Path) -> None:
+    assert "authoring" not in example_names() and not (site / "downloads" / "authoring.zip").exists()
+    assert not [name for name in entries(built(site, "examples")) if name.startswith("examples/authoring/")]
 
 
 def entries(data: bytes) -> dict[str, zipfile.ZipInfo]:
@@ -65,6 +72,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(scratch, "add", "--", *tracked("goals-app"), *tracked("examples"))
     for page in ("zz-downloads.md", "lectures/zz-downloads.md"):
         (scratch / "docs" / page).write_text(MACRO_PAGE, encoding="utf-8")
+    # pages outside the nav fail the strict build (validation: omitted_files) unless listed here
+    with (scratch / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nnot_in_nav: |\n  zz-downloads.md\n  lectures/zz-downloads.md\n")
     build = mkdocs_build(scratch / "site", config_dir=scratch)
     assert build.returncode == 0, build.stderr[-3000:]
     return scratch / "site"

@@ -6,68 +6,27 @@ it started, afterwards, also when a test fails.
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import time
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.goals_container import Container, docker, goals_container, goals_image
+
 pytestmark = pytest.mark.docker
-
-GOALS_APP = Path(__file__).resolve().parent.parent / "goals-app"
-
-
-def docker(*args: str, timeout: float = 120) -> str:
-    proc = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"docker {' '.join(args)} -> {proc.returncode}\n{proc.stderr}"
-    return proc.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def image(docker_engine: None) -> Iterator[str]:
-    tag = f"goals-test-{uuid.uuid4().hex[:8]}"
-    docker("build", "-q", "-t", tag, str(GOALS_APP), timeout=600)
-    try:
+    with goals_image() as tag:
         yield tag
-    finally:
-        subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
-
-
-class Container:
-    def __init__(self, image: str) -> None:
-        self.port = free_port()
-        self.id = docker("run", "-d", "-p", f"127.0.0.1:{self.port}:80", image)
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url, timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError(f"container never answered on {self.url}:\n{self.logs()}")
-
-    def logs(self) -> str:
-        return subprocess.run(["docker", "logs", self.id], capture_output=True, text=True).stdout
 
 
 @pytest.fixture
 def container(image: str) -> Iterator[Container]:
-    running = Container(image)
-    try:
+    with goals_container(image) as running:
         yield running
-    finally:
-        subprocess.run(["docker", "rm", "-f", running.id], capture_output=True)
 
 
 def test_image_is_configured_as_in_lecture_22(image: str) -> None:

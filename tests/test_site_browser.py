@@ -15,10 +15,10 @@ import pytest
 
 from hooks.pdf import serve_folder
 from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font
-from tests.helpers import mkdocs_build, require_chromium, require_fonts
+from tests.helpers import mkdocs_build, require_fonts
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,29 +31,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert build.returncode == 0, build.stderr[-3000:]
     with serve_folder(str(site)) as base:
         yield base.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
