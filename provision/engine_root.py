@@ -4,7 +4,7 @@ Debian 12 packages Docker 20.10 (end of life 2023) and no buildx, so its builds 
 legacy builder's `Step 1/6 : FROM node`, which no learner sees any more. Debian 13 packages
 Docker Engine 26.1 with BuildKit. Rather than replace the host's packages, we debootstrap a
 minimal Debian 13 root once (under STATE), install `docker.io docker-buildx iptables` in it,
-and run its `dockerd` chrooted there, in a mount namespace of its own:
+and run its `dockerd` there (pivot_root), in a mount namespace of its own:
 
 - the binds it needs (/proc, /sys, /dev, /run, the data folders) exist only in that
   namespace, so they vanish with the daemon, even when it is SIGKILLed;
@@ -85,7 +85,13 @@ while [ "$1" != "--" ]; do  # user folders
 done
 shift
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-exec chroot "$root" "$@"
+# pivot_root, not a bare chroot: the namespace's root must be the Debian 13 root. Under a
+# chroot, runc's containers fall back to chroot too, and `docker exec` (setns into the
+# container's mount namespace) then lands on the namespace's root: the host's file system.
+cd "$root"
+mkdir -p .course-oldroot
+pivot_root . .course-oldroot
+exec chroot . /bin/sh -c 'umount -l /.course-oldroot && exec "$@"' course-dockerd "$@"
 """
 
 

@@ -256,7 +256,7 @@ BASE_IMAGES: dict[str, BaseImage] = {
                 version_of="python3",
                 tags=python_tags,
             ),
-            default=False,  # for the interactive-mode lecture (31); not needed before it
+            # lecture 31 (interactive mode) and the practice of lecture 37 build `FROM python`
         ),
         BaseImage(
             "registry",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -57,14 +58,43 @@ def test_debian_standins_render_complete_dockerfiles(monkeypatch) -> None:
     assert images.BASE_IMAGES["python"].recipe().tags == ["latest", "3", "3.13", "3.13.5"]
 
 
-def test_only_node_is_provisioned_by_default() -> None:
-    assert [name for name, image in images.BASE_IMAGES.items() if image.default] == ["node"]
+def test_the_images_the_lectures_build_from_are_provisioned_by_default() -> None:
+    """node (lectures 20-30) and python (31); the registry only on request (38-40)."""
+    assert [name for name, image in images.BASE_IMAGES.items() if image.default] == ["node", "python"]
 
 
 def test_the_engine_runs_in_its_own_mount_namespace_with_host_paths() -> None:
     command = engine_root.LAUNCHER
     assert "--make-rslave" in command  # an unmount never reaches the host
     assert "/tmp" in [str(folder) for folder in engine_root.user_folders()]  # bind mounts see host files
+
+
+@pytest.mark.docker
+def test_docker_exec_runs_inside_the_container_not_on_the_host() -> None:
+    """`docker exec` joins the container: its PID 1 and its file system, as on a learner's
+    Docker (under a chrooted daemon it landed on the host's root file system)."""
+    container = subprocess.run(
+        ["docker", "run", "-d", "node", "node", "-e", "setTimeout(() => {}, 60000)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    try:
+
+        def inside(*command: str) -> str:
+            return subprocess.run(
+                ["docker", "exec", container, *command], capture_output=True, text=True, check=True
+            ).stdout
+
+        assert inside("cat", "/proc/1/cmdline").split("\0")[:2] == ["node", "-e"]
+        run = ["docker", "run", "--rm", "node", "cat", "/etc/os-release"]
+        image_os = subprocess.run(run, capture_output=True, text=True, check=True).stdout
+        assert inside("cat", "/etc/os-release") == image_os
+        assert not Path("/tmp/.course-exec-probe").exists()
+        inside("touch", "/tmp/.course-exec-probe")
+        assert not Path("/tmp/.course-exec-probe").exists(), "docker exec wrote to the host's /tmp"
+    finally:
+        subprocess.run(["docker", "rm", "-f", container], capture_output=True)
 
 
 @pytest.mark.docker
