@@ -316,3 +316,60 @@ def test_folded_boxes_and_the_other_language_are_not_on_the_main_path() -> None:
     )
     assert reading_minutes(page_lines(page), "한국어") == 1
     assert reading_minutes(page_lines(page), "English") == 10
+
+
+# -- Lectures 23 on: the course outline's syllabus, point by point -----------------------------
+# tests/content/course-outline.md lists what each lecture teaches ("; "-separated points);
+# tests/content/outline-map/lecture-NN.yml maps each point of a written lecture to its anchor and
+# key words, like the seed map does for the notes of lectures 18-22.
+
+OUTLINE_MAPS = CONTENT / "outline-map"
+
+
+@cache
+def outline_rows() -> dict[int, list[str]]:
+    rows = {}
+    for line in (CONTENT / "course-outline.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].isdigit():
+            rows[int(cells[0])] = [point.strip() for point in cells[2].split("; ")]
+    return rows
+
+
+def outline_lectures() -> list[Path]:
+    return [p for p in sorted((DOCS / "lectures").glob("*.md")) if int(p.name.split("-")[0]) >= 23]
+
+
+@pytest.mark.parametrize("lecture", outline_lectures(), ids=lambda p: p.stem)
+def test_each_lecture_from_23_teaches_every_point_of_its_outline_row(lecture: Path) -> None:
+    number = int(lecture.name.split("-")[0])
+    map_file = OUTLINE_MAPS / f"lecture-{number}.yml"
+    assert map_file.exists(), f"{lecture.relative_to(REPO)} has no outline map {map_file.relative_to(REPO)}"
+    entry = yaml.safe_load(map_file.read_text(encoding="utf-8"))
+    where = map_file.relative_to(REPO)
+    page = f"lectures/{lecture.name}"
+    assert entry["page"] == page and entry["lecture"] == number, f"{where}: page/lecture do not name {page}"
+    listed = [item["outline"] for item in entry["points"]]
+    assert listed == outline_rows()[number], (
+        f"{where}: the points must be the outline row's, verbatim and in order:\n"
+        + "\n".join(f"  - {p}" for p in outline_rows()[number])
+    )
+    lines = page_lines(lecture.read_text(encoding="utf-8"))
+    anchors = {entry["anchor"], *(item["anchor"] for item in entry["points"])}
+    for item in [entry, *entry["points"]]:
+        for code, language in (("ko", "한국어"), ("en", "English")):
+            words = (item.get("keywords") or {}).get(code) or []
+            label = item.get("outline", "the lecture")
+            assert len(words) >= 2, f"{where}: {item['anchor']} needs 2+ `keywords: {code}:` for {label!r}"
+            anchor = item["anchor"] + "-en" * (code == "en")
+            text = section_text(lines, item["anchor"], language, anchors).lower()
+            assert text, f"docs/{page}: no {{ #{anchor} }} in the {language} tab"
+            missing = [w for w in words if w.lower() not in text]
+            assert not missing, (
+                f"docs/{page}: the {language} section of #{anchor} "
+                f"no longer says {missing} (outline point {label!r}, {where})"
+            )
+
+
+def test_the_outline_has_every_lecture_of_the_module() -> None:
+    assert sorted(outline_rows()) == list(range(18, 42))
