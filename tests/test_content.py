@@ -373,3 +373,39 @@ def test_each_lecture_from_23_teaches_every_point_of_its_outline_row(lecture: Pa
 
 def test_the_outline_has_every_lecture_of_the_module() -> None:
     assert sorted(outline_rows()) == list(range(18, 42))
+
+
+# -- Checks for understanding: every lecture ends with them (the house style's conventions) -----
+
+BOX = re.compile(r"^\s*(!!!|\?\?\?\+?)\s+(abstract|question|example|success)\b")
+
+
+@pytest.mark.parametrize("lecture", LECTURES, ids=lambda p: p.stem)
+def test_each_lecture_has_a_recap_questions_and_from_20_on_an_executed_exercise(lecture: Path) -> None:
+    source = lecture.read_text(encoding="utf-8")
+    unwrapped = unwrap_containers(source)
+    raw = source.split("\n")
+    where = lecture.relative_to(REPO)
+    for language in LANGUAGES:
+        boxes = [
+            (kind, number)
+            for number, (line, containers) in enumerate(zip(raw, unwrapped.containers, strict=True), 1)
+            if (match := BOX.match(line)) and f"tab:{language}" in containers
+            for kind in [match.group(2)]
+        ]
+        kinds = [kind for kind, _ in boxes]
+        assert "abstract" in kinds, f'{where}: no recap (!!! abstract "…") in the {language} tab'
+        assert kinds.count("question") >= 2, f"{where}: under 2 folded questions (??? question) in {language}"
+        if int(lecture.name.split("-")[0]) < 20:
+            continue
+        solutions = [
+            text
+            for text, containers in zip(unwrapped.text.split("\n"), unwrapped.containers, strict=True)
+            if f"tab:{language}" in containers
+            and any(c.startswith("admonition:example") for c in containers)
+            and any(c.startswith("folded:success") for c in containers)
+        ]
+        assert any(text.lstrip().startswith("$ ") for text in solutions), (
+            f"{where}: no predict-then-run exercise in {language}: an !!! example box whose folded "
+            "??? success solution holds the commands (a console block the doc tests run)"
+        )
