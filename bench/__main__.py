@@ -292,7 +292,8 @@ def pdf_books() -> list[Row]:
         ("offline PDFs: the PDF step, all four books", f"{step:.1f} s", ""),
     ]
     for name in sorted(books):
-        bar = "<= 3 MB " + ("✓" if sizes[name] <= 3e6 else "✗") if name.startswith("course-") else ""
+        per_page = sizes[name] / books[name][0]
+        bar = f"{per_page / 1000:.0f} KB a page (<= 70 " + ("✓)" if per_page <= 70_000 else "✗)")
         rows.append((f"{name}, {books[name][0]} pages", f"{sizes[name] / 1e6:.2f} MB", bar))
     return rows
 
