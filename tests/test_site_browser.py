@@ -136,6 +136,10 @@ def test_text_and_code_are_drawn_in_the_fonts_the_project_installs(
         ("격리", "20-external-images"),
         ("isolated", "20-external-images"),
         ("블루프린트", "19-images-and-containers"),
+        ("읽기 전용", "25-images-read-only"),
+        ("캐시", "26-image-layers"),
+        ("detached", "30-attached-detached"),
+        ("EOFError", "31-interactive-mode"),
     ],
 )
 def test_search_finds_korean_and_english_words(page: Page, site_url: str, query: str, expected: str) -> None:
