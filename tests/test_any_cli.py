@@ -8,12 +8,11 @@ from __future__ import annotations
 import fnmatch
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import nested_pytest_env
+from tests.helpers import nested_pytest_env, run_pytest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "any_cli"
 INI = "[pytest]\naddopts = -p no:cacheprovider -p no:docstest_docker\ndocstest_roots = .\n"
@@ -40,14 +39,7 @@ def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A real pytest run on the folder's pages, with no Docker engine to reach."""
     env = nested_pytest_env(own_engine=True)
     env["DOCKER_HOST"] = "unix:///nonexistent/docker.sock"
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_pytest(folder, *args, env=env, timeout=300)
 
 
 def line_of(page: Path, text: str) -> int:

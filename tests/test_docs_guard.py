@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from docstest.docker import scope as docker_scope
 from docstest.parse import parse_page
-from tests.helpers import nested_pytest_env
+from tests.helpers import nested_pytest_env, run_pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -68,14 +67,7 @@ def run_pages(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = nested_pytest_env(own_engine=False)
     if docker_scope.can_isolate():
         env["DOCSTEST_WORKER_ENGINE"] = docker_scope.worker_engine().env["DOCKER_HOST"]
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", *args],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return run_pytest(site, *args, env=env, timeout=900)
 
 
 LECTURE_21 = "lectures/21-goals-app.md"

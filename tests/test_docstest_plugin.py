@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from docstest.docker import scope as docker_scope
-from tests.helpers import nested_pytest_env
+from tests.helpers import nested_pytest_env, run_pytest, start_pytest_from_a_terminal
 
 pytest_plugins = ["pytester"]
 
@@ -504,14 +504,7 @@ def test_plain_dash_n_keeps_each_page_on_one_worker(site: pytest.Pytester) -> No
         """,
     )
     env = nested_pytest_env(own_engine=False)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "page.md"],
-        cwd=site.path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_pytest(site.path, "-n", "2", "page.md", env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (site.path / "runs.log").read_text().split() == ["one", "two", "three"]
 
@@ -571,14 +564,7 @@ def test_pages_run_in_parallel_without_colliding(site: pytest.Pytester) -> None:
             name,
         )
     env = nested_pytest_env(own_engine=True)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "one.md", "two.md"],
-        cwd=site.path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run_pytest(site.path, "-n", "2", "--dist", "loadfile", "one.md", "two.md", env=env, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "4 passed" in proc.stdout
 
@@ -599,17 +585,7 @@ def test_ctrl_c_mid_page_leaves_no_engine_container_or_image(site: pytest.Pytest
         """,
     )
     env = nested_pytest_env(own_engine=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "page.md"],
-        cwd=site.path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        # as from a terminal, even when this run itself was started in the background
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    proc = start_pytest_from_a_terminal(site.path, "page.md", env=env)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not list(
         Path("/run/docker-course").glob("e*/pages/docstest-*/work/started")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from provision import engine, private
-from tests.helpers import nested_pytest_env
+from tests.helpers import nested_pytest_env, start_pytest_from_a_terminal
 
 RUN = private.PRIVATE_RUN
 MARK = "docstest-fault"  # names of everything the pages make, to find it on the main engine
@@ -184,16 +184,7 @@ def _wait_clean(slots: set[str], tmpdir: Path, group: int, seconds: float) -> li
 def _run_until(folder: Path, phase: str) -> tuple[subprocess.Popen[str], set[str]]:
     """Start the run; return once it reached `phase` (and the slots it took)."""
     env = {**nested_pytest_env(own_engine=True), "TMPDIR": str(folder / "tmp")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-n", "1", "-p", "no:cacheprovider", "page.md"],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    proc = start_pytest_from_a_terminal(folder, "-n", "1", "-p", "no:cacheprovider", "page.md", env=env)
     body, settle = PHASES[phase]
     deadline = time.monotonic() + 180
     slots: set[str] = set()
