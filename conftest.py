@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -55,13 +56,36 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _lecture_outcomes.setdefault(page, set()).add(report.outcome)
 
 
+# -- figures the pages state (record=NAME=REGEX), kept from a green run -----------------------
+# Each process (xdist workers too) writes what its pages recorded into one folder per run; the
+# controlling process merges them into docs/measurements.json after every lecture passed.
+MEASURED_FOLDER = "DOCS_MEASURED_FOLDER"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and MEASURED_FOLDER not in os.environ:
+        folder = tempfile.mkdtemp(prefix="course-measured-")
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ[MEASURED_FOLDER] = folder  # inherited by the workers xdist starts later
+
+
+@pytest.hookimpl
+def pytest_docstest_record(name: str, value: str, page: str, line: int, config: pytest.Config) -> None:
+    from hooks import measurements
+
+    measurements.keep(Path(os.environ[MEASURED_FOLDER]), name, value, os.getpid())
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """After a green run of every lecture page, record the engine and images they ran on
-    (docs/verified-with.json, shown on each lecture page by hooks/verified_with.py)."""
+    (docs/verified-with.json, shown on each lecture page by hooks/verified_with.py) and the
+    figures the pages recorded (docs/measurements.json, rendered by hooks/macros.py)."""
     if hasattr(session.config, "workerinput") or exitstatus != 0:
         return
     if any(_lecture_outcomes.get(page) != {"passed"} for page in LECTURES):
         return  # a subset, a failure or a skip: what the pages show was not verified here
-    from hooks import verified_with
+    from hooks import measurements, verified_with
 
     verified_with.record()
+    if measured := measurements.collect(Path(os.environ[MEASURED_FOLDER])):
+        measurements.write({**measurements.load(), **measured})

@@ -31,3 +31,13 @@ def pytest_docstest_dialect(config: pytest.Config) -> Dialect | None:
     (`docstest_docker`, which answers last); with no answer (`-p no:docstest_docker`), pages
     run with the plain dialect, as transcripts of any CLI. Asked once per run.
     """
+
+
+@hookspec
+def pytest_docstest_record(name: str, value: str, page: str, line: int, config: pytest.Config) -> None:
+    """A value a block's `record=NAME=REGEX` directive found in the real output of its command.
+
+    For figures a page states that only a run can know (e.g. the seconds a build took): the
+    project keeps them (say, in a data file its site renders) once the pages have passed.
+    Called in the process that ran the page, after the command's output matched the page.
+    """

@@ -30,6 +30,7 @@ class Directives:
     ready_timeout: float = 60.0
     captures: list[str] = field(default_factory=list)  # regexes with one group
     redactions: list[str] = field(default_factory=list)  # extra regexes normalised on both sides
+    records: list[tuple[str, str]] = field(default_factory=list)  # (name, regex with one group)
     interactive: bool | None = None  # None: as the dialect says (Docker: docker run -it ...)
     prompt: str = "> "
     terminal: bool | None = None  # None: as the dialect says (Docker: docker build, BuildKit's view)

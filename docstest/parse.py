@@ -41,10 +41,12 @@ DIRECTIVE_KEYS = {
     "ready-timeout": "seconds to wait for `ready` (default 60)",
     "capture": "regex with one group: page value -> real value in later commands",
     "redact": "regex normalised on both sides of this block's output",
+    "record": "NAME=REGEX with one group: hand the real value to the project (a figure its pages state)",
     "interactive": "run under a terminal and type the transcript's input lines",
     "prompt": "the interactive program's prompt (default '> ')",
     "terminal": "run on a terminal and compare its final screen (default: the dialect's, e.g. docker build)",
 }
+RECORD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PAGE_KEYS = {f.name for f in fields(PageOptions)}
 
 
@@ -211,6 +213,13 @@ def _apply(d: Directives, key: str, value: str | None) -> None:
         if key == "capture" and pattern.groups != 1:
             raise ValueError(f"capture needs exactly one group (...), this has {pattern.groups}")
         (d.captures if key == "capture" else d.redactions).append(need())
+    elif key == "record":
+        name, equals, regex = need().partition("=")
+        if not equals or not RECORD_NAME.match(name):
+            raise ValueError(f"record takes NAME=REGEX with NAME like build_seconds, not {value!r}")
+        if re.compile(regex, re.M).groups != 1:
+            raise ValueError(f"record {name} needs a regex with exactly one group (...)")
+        d.records.append((name, regex))
     elif key == "interactive":
         d.interactive = _switch(key, value)
     elif key == "prompt":

@@ -205,6 +205,7 @@ class DocPage(pytest.File):
                     self.config.getoption("update_docs"),
                     scope=scope,
                     variables=Variables(self.config),
+                    record=self._record,
                     dialect=dialect,
                 )
             except ScopeError as error:
@@ -213,6 +214,11 @@ class DocPage(pytest.File):
 
     def _warn(self, message: str) -> None:
         self.warn(pytest.PytestWarning(f"{self.page.path}: {message}"))
+
+    def _record(self, name: str, value: str, page: str, line: int) -> None:
+        self.config.hook.pytest_docstest_record(
+            name=name, value=value, page=page, line=line, config=self.config
+        )
 
     def teardown(self) -> None:
         run, self.run = self.run, None

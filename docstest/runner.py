@@ -66,6 +66,7 @@ class PageRun:
     update: bool
     scope: Scope = field(default_factory=Scope)  # the environment the dialect set up for the page
     variables: Callable[[str], str | None] = lambda name: None  # `{{ name }}` -> value
+    record: Callable[[str, str, str, int], None] = lambda name, value, page, line: None  # record=
     dialect: Dialect = PLAIN  # what the page's CLI means (ports, names, output), see dialect.py
     next_block: int = 0
     failed_at: int | None = None
@@ -220,6 +221,7 @@ class PageRun:
                 self._check_status(block, command, result, timeout)
                 self._compare(block, command, self.rewriter.to_page(result.output))
                 self._capture(block, command, result.output)
+                self._record(block, command, result.output)
 
     def _run_command(
         self,
@@ -385,6 +387,20 @@ class PageRun:
             problem = self.rewriter.capture(pattern, expected, actual)
             if problem:
                 raise BlockFailure(_report(block, command, problem, output=actual))
+
+    def _record(self, block: Block, command: Command, actual: str) -> None:
+        for name, pattern in block.directives.records:
+            found = re.search(pattern, actual, re.M)
+            if found is None:
+                raise BlockFailure(
+                    _report(
+                        block,
+                        command,
+                        f"record {name}: '{pattern}' found nothing in the output",
+                        output=actual,
+                    )
+                )
+            self.record(name, found.group(1), str(block.path), command.line)
 
     def _interactive(self, block: Block, command: Command) -> None:
         directives = block.directives

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from hooks import measurements
 from hooks.terminology import load_rules, table_markdown
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,6 +86,22 @@ class MacrosEnv(Protocol):
 
 
 def define_env(env: MacrosEnv) -> None:
+    @env.macro
+    def measured(name: str) -> str:
+        """A value a run recorded (docs/measurements.json), as the command printed it."""
+        try:
+            return measurements.value(name)
+        except KeyError as error:
+            raise MacroError(f"{_where(env, name)}: {error.args[0]}") from None
+
+    @env.macro
+    def seconds_between(longer: str, shorter: str) -> str:
+        """Seconds saved between two recorded `time` figures, e.g. "4.1"."""
+        try:
+            return measurements.seconds_between(longer, shorter)
+        except KeyError as error:
+            raise MacroError(f"{_where(env, longer)}: {error.args[0]}") from None
+
     @env.macro
     def dockerfile(
         path: str = "goals-app/Dockerfile",

@@ -6,6 +6,7 @@ message a page author needs: `page.md:line`, what was expected, what happened, w
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -328,6 +329,46 @@ def test_captured_value_replaces_the_page_value_in_later_commands(site: pytest.P
         """,
     )
     run(site, "page.md").assert_outcomes(passed=2)
+
+
+def test_recorded_value_is_handed_to_the_project(site: pytest.Pytester) -> None:
+    """`record=` gives the project the real value (a figure a page states), not the page's."""
+    site.makeconftest(
+        """
+        import json, pathlib
+
+        def pytest_docstest_record(name, value, page, line, config):
+            pathlib.Path("recorded.json").write_text(json.dumps([name, value, page, line]))
+        """
+    )
+    page(
+        site,
+        """
+        <!-- docstest: record='took=^took (\\S+)$' redact='\\d+ms' -->
+        ```console
+        $ echo "took $(( 40 + 2 ))ms"
+        took 1ms
+        ```
+        """,
+    )
+    run(site, "page.md").assert_outcomes(passed=1)
+    assert json.loads((site.path / "recorded.json").read_text()) == ["took", "42ms", "page.md", 3]
+
+
+def test_record_that_finds_nothing_fails_at_its_line(site: pytest.Pytester) -> None:
+    page(
+        site,
+        """
+        <!-- docstest: record='took=^took (\\S+)$' -->
+        ```console
+        $ echo done
+        done
+        ```
+        """,
+    )
+    result = run(site, "page.md")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["page.md:3: record took: '^took (\\S+)$' found nothing in the output*"])
 
 
 def test_language_tabs_that_disagree_about_a_command_fail(site: pytest.Pytester) -> None:

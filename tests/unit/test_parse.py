@@ -118,6 +118,12 @@ def test_update_indentation_is_the_fences_own() -> None:
         ),
         ("<!-- docstest: background ready=tcp:70000 -->\n```console\n$ true\n```\n", "not a TCP port"),
         ("<!-- docstest: capture='(a)(b)' -->\n```console\n$ true\n```\n", "exactly one group"),
+        ("<!-- docstest: record='(\\d+)' -->\n```console\n$ true\n```\n", "record takes NAME=REGEX"),
+        ("<!-- docstest: record='Seconds=(\\d+)' -->\n```console\n$ true\n```\n", "record takes NAME=REGEX"),
+        (
+            "<!-- docstest: record='took=\\d+' -->\n```console\n$ true\n```\n",
+            "record took needs a regex with exactly one group",
+        ),
         ("```console\n$ echo '(x'\n(x (re)\n```\n", "not a valid regular expression"),
         ("---\ndocstest:\n  timeout: abc\n---\n", "docstest.timeout takes the page's seconds"),
         ("---\ndocstest:\n  timeout: true\n---\n", "docstest.timeout takes the page's seconds"),
