@@ -1,7 +1,8 @@
-"""Lecture 22's payoff, photographed: the goals app in a real browser, served by its container.
+"""The payoff of lectures 22 and 23, photographed: the goals app in a real browser, served by its container.
 
-The screenshot the page shows (docs/assets/screenshots/goals-app.png) is taken here, from the
-image lecture 22 builds, after storing a goal through the form as a learner does. A run compares
+The screenshot both pages show (docs/assets/screenshots/goals-app.png) is taken here, from the
+image they build from goals-app, after storing a goal through the form as a learner does (lecture 22
+runs the image by its tag, lecture 23 by its ID: the same image, the same page). A run compares
 a fresh screenshot with the committed one (pixels, in the same browser); `--update-docs` writes
 the fresh one instead, like it rewrites the pages' transcripts.
 """
@@ -9,6 +10,7 @@ the fresh one instead, like it rewrites the pages' transcripts.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,7 +86,7 @@ def compare(browser: Browser, fresh: bytes, committed: bytes) -> dict[str, Any]:
         page.close()
 
 
-def test_the_screenshot_lecture_22_shows_is_the_app_as_the_browser_draws_it(
+def test_the_screenshot_the_lectures_show_is_the_app_as_the_browser_draws_it(
     browser: Browser, app: Container, request: pytest.FixtureRequest
 ) -> None:
     fresh = take_screenshot(browser, app)
@@ -107,3 +109,18 @@ def test_the_comparison_sees_a_different_goal(browser: Browser, app: Container) 
     other = take_screenshot(browser, app, goal="Ship my image")
     take_screenshot(browser, app)  # the app shows the lecture's goal again
     assert compare(browser, other, SCREENSHOT.read_bytes())["differing"] > TOLERANCE
+
+
+def test_a_page_shows_the_screenshot_only_after_it_runs_the_app_on_a_published_port() -> None:
+    """The picture is the page's own step: it follows a `docker run -p …:80` the page executes."""
+    docs = SCREENSHOT.parents[2]
+    pages = docs.rglob("*.md")
+    image = f"/screenshots/{SCREENSHOT.name})"  # ![…](../assets/screenshots/goals-app.png)
+    showing = sorted(page for page in pages if image in page.read_text(encoding="utf-8"))
+    assert [page.name for page in showing] == ["22-dockerfile.md", "23-own-image-container.md"]
+    for page in showing:
+        text = page.read_text(encoding="utf-8")
+        before = text[: text.index(image)]
+        runs = re.findall(r"^\$ docker run (?:.* )?-p (\S+):80 \S+$", before, re.M)
+        where = page.relative_to(docs.parent)
+        assert runs, f"{where} shows the app before any `docker run -p …:80` of its own"
