@@ -42,11 +42,11 @@ def goals_image() -> Iterator[str]:
 
 
 class Container:
-    def __init__(self, image: str) -> None:
+    def __init__(self, image: str, name: str, answer_within: float = 20) -> None:
         self.port = free_port()
-        self.id = docker("run", "-d", "-p", f"127.0.0.1:{self.port}:80", image)
+        self.id = docker("run", "-d", "--name", name, "-p", f"127.0.0.1:{self.port}:80", image)
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + answer_within
         while time.monotonic() < deadline:
             try:
                 httpx.get(self.url, timeout=1)
@@ -60,10 +60,14 @@ class Container:
 
 
 @contextmanager
-def goals_container(image: str) -> Iterator[Container]:
-    """A container of `image` published on a free loopback port, removed afterwards."""
-    running = Container(image)
+def goals_container(image: str, answer_within: float = 20) -> Iterator[Container]:
+    """A container of `image` published on a free loopback port, removed afterwards.
+
+    Removed by its name, which is chosen before `docker run`: a run that fails after creating
+    the container (say, at publishing the port) or an app that never answers leaves nothing behind.
+    """
+    name = f"goals-test-{uuid.uuid4().hex[:8]}"
     try:
-        yield running
+        yield Container(image, name, answer_within)
     finally:
-        subprocess.run(["docker", "rm", "-f", running.id], capture_output=True)
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)

@@ -82,3 +82,11 @@ def test_docker_stop_is_fast(container: Container) -> None:
     elapsed = time.monotonic() - started
     assert elapsed < 2, f"docker stop took {elapsed:.1f} s: the app must handle SIGTERM as PID 1"
     assert docker("inspect", "--format", "{{.State.ExitCode}}", container.id) == "0"
+
+
+def test_a_container_whose_app_never_answers_is_removed_all_the_same(docker_engine: None) -> None:
+    """`node` with no program exits at once: the wait fails, and no container is left behind."""
+    with pytest.raises(AssertionError, match="never answered"), goals_container("node", answer_within=2):
+        pass
+    leftovers = docker("ps", "-a", "--filter", "name=^goals-test-", "--filter", "ancestor=node", "-q")
+    assert leftovers == "", f"containers left behind: {leftovers}"
