@@ -21,7 +21,7 @@ class DockerDialect(Dialect):
 
     redactions = normalise.REDACTIONS
     normalised = "IDs, times and sizes"
-    passed_env = frozenset({"DOCKER_CONFIG"})  # the client's configuration (registry logins)
+    passed_env: frozenset[str] = frozenset()  # DOCKER_CONFIG is the scope's own (scope.py: client_config)
     publish_patterns = (docker_commands.PUBLISH,)
 
     def interactive(self, command: str) -> bool:

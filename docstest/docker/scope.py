@@ -18,8 +18,10 @@ import functools
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,11 +135,26 @@ class EngineScope(Scope):
     """The engine a page uses (the page's Scope); `remove()` removes what the page made."""
 
     engine_env: dict[str, str]  # the environment `docker` runs with to reach this engine
+    _client_config: Path | None = None
 
     @property
     def env(self) -> Mapping[str, str]:
         host = self.engine_env.get("DOCKER_HOST")
-        return {"DOCKER_HOST": host} if host else {}
+        return ({"DOCKER_HOST": host} if host else {}) | {"DOCKER_CONFIG": str(self.client_config)}
+
+    @property
+    def client_config(self) -> Path:
+        """The page's own Docker CLI configuration (`docker login` writes its credentials there):
+        a page never reads or changes the machine's ~/.docker, even when it fails before its
+        `docker logout`. Named `.docker` as a learner's is, inside a folder the sweep knows."""
+        if self._client_config is None:
+            parent = Path(tempfile.mkdtemp(prefix=f"docstest-{os.getpid()}-cli-", dir=self.folder))
+            self._client_config = parent / ".docker"
+            self._client_config.mkdir()
+            machine = Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker") / "config.json"
+            if machine.is_file():  # the machine's own logins still serve the page's pulls
+                shutil.copyfile(machine, self._client_config / "config.json")
+        return self._client_config
 
     def problem(self) -> str | None:
         """Why the engine cannot be used any more (it died), or None while it works."""
@@ -163,6 +180,9 @@ class EngineScope(Scope):
             return set()
 
     def finish(self) -> list[str]:
+        if self._client_config is not None:
+            shutil.rmtree(self._client_config.parent, ignore_errors=True)
+            self._client_config = None
         try:
             self.remove()
         except Exception as error:  # report, but never leave the rest of the page's tidying undone
