@@ -10,7 +10,12 @@ engines without it pull it as if from Docker Hub.
   the npm major that release line bundles, on Debian 13 as the official image, with its
   `docker-entrypoint.sh`, `CMD ["node"]`, `NODE_VERSION`, user `node` and working directory.
 - `python`: Debian 13's CPython, tagged with its real version.
-- `registry`: Debian's registry server (for the lectures on sharing images).
+- `registry`: Debian's registry server, the same distribution/registry code as the official
+  `registry:2` image, with its config file, entry point, port and volume: the `REGISTRY_*`
+  variables (htpasswd authentication) work as the official image documents them
+  (lectures 39-40 run it as the learner's own private registry).
+- `httpd`: Debian's Apache httpd; Docker's registry guide creates the htpasswd file with the
+  official image's `htpasswd` (`docker run --entrypoint htpasswd httpd:2 -Bbn USER PASS`).
 """
 
 from __future__ import annotations
@@ -208,8 +213,10 @@ def debian_recipe(
     tags: Callable[[str], list[str]],
     setup: str = "",
     instructions: str = "",
+    files: tuple[str, ...] = (),
 ) -> Callable[[], Recipe]:
-    """A stand-in from Debian 13 packages; tagged by the version of the package `version_of`."""
+    """A stand-in from Debian 13 packages; tagged by the version of the package `version_of`.
+    `files` (in provision/standins) are in the build context for `instructions` to COPY."""
 
     def make() -> Recipe:
         version = debian_package_version(version_of)
@@ -221,6 +228,7 @@ def debian_recipe(
                 instructions=instructions,
                 cmd=json.dumps(list(cmd)),
             ),
+            files={name: STANDINS / name for name in files},
             tags=tags(version),
             versions={version_of: version},
         )
@@ -244,6 +252,12 @@ def python_tags(version: str) -> list[str]:
     return ["latest", major, f"{major}.{minor}", version]
 
 
+def registry_tags(version: str) -> list[str]:
+    """`registry:2` is what pages run; never `latest` (Docker Hub's is registry 3 by now)."""
+    major, minor, *_ = version.split(".")
+    return [major, f"{major}.{minor}", version]
+
+
 BASE_IMAGES: dict[str, BaseImage] = {
     image.name: image
     for image in (
@@ -262,17 +276,44 @@ BASE_IMAGES: dict[str, BaseImage] = {
             "registry",
             debian_recipe(
                 ("docker-registry",),
-                ("/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"),
+                ("/etc/docker/registry/config.yml",),
                 version_of="docker-registry",
-                tags=lambda version: ["2", f"{version.split('.')[0]}.{version.split('.')[1]}"],
-                # like the official image: no authentication, port 5000, data in a volume
-                setup="printf 'version: 0.1\\nstorage:\\n  filesystem:\\n"
-                "    rootdirectory: /var/lib/docker-registry\\nhttp:\\n  addr: :5000\\n'"
-                " > /etc/docker/registry/config.yml",
-                instructions="EXPOSE 5000\nVOLUME /var/lib/docker-registry\n",
+                tags=registry_tags,
+                # the official image's shape: `registry` on PATH, its config, entry point, port, volume
+                setup="ln -s /usr/bin/docker-registry /usr/local/bin/registry",
+                instructions=(
+                    "COPY registry-config.yml /etc/docker/registry/config.yml\n"
+                    "COPY registry-entrypoint.sh /entrypoint.sh\n"
+                    'VOLUME ["/var/lib/registry"]\n'
+                    "EXPOSE 5000\n"
+                    'ENTRYPOINT ["/entrypoint.sh"]\n'
+                ),
+                files=("registry-config.yml", "registry-entrypoint.sh"),
             ),
             tag="2",
-            default=False,  # for the lectures on sharing images (38-40): a registry to push to
+            # lectures 39-40: the learner's own registry, with htpasswd authentication
+        ),
+        BaseImage(
+            "httpd",
+            debian_recipe(
+                ("apache2",),
+                ("httpd-foreground",),
+                version_of="apache2",
+                tags=lambda version: ["latest", *python_tags(version)[1:]],
+                # the official image logs to the container's output and has `htpasswd` on PATH
+                setup="ln -sf /dev/stdout /var/log/apache2/access.log"
+                " && ln -sf /dev/stderr /var/log/apache2/error.log"
+                " && ln -sf /dev/stdout /var/log/apache2/other_vhosts_access.log",
+                instructions=(
+                    "COPY httpd-foreground /usr/local/bin/\n"
+                    "WORKDIR /usr/local/apache2\n"
+                    "EXPOSE 80\n"
+                    "STOPSIGNAL SIGWINCH\n"
+                ),
+                files=("httpd-foreground",),
+            ),
+            tag="2",
+            # lecture 39 creates the registry's htpasswd file with it, as Docker's registry guide does
         ),
     )
 }

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -49,7 +54,7 @@ def test_lts_major_is_the_newest_even_major_old_enough() -> None:
 
 def test_debian_standins_render_complete_dockerfiles(monkeypatch) -> None:
     monkeypatch.setattr(images, "debian_package_version", lambda package: "3.13.5")
-    for name in ("python", "registry"):
+    for name in ("python", "registry", "httpd"):
         recipe = images.BASE_IMAGES[name].recipe()
         lines = recipe.dockerfile.splitlines()
         assert lines[0] == f"FROM {images.ROOTFS_IMAGE}"
@@ -58,9 +63,23 @@ def test_debian_standins_render_complete_dockerfiles(monkeypatch) -> None:
     assert images.BASE_IMAGES["python"].recipe().tags == ["latest", "3", "3.13", "3.13.5"]
 
 
-def test_the_images_the_lectures_build_from_are_provisioned_by_default() -> None:
-    """node (lectures 20-30) and python (31); the registry only on request (38-40)."""
-    assert [name for name, image in images.BASE_IMAGES.items() if image.default] == ["node", "python"]
+def test_the_images_the_lectures_use_are_provisioned_by_default() -> None:
+    """node (lectures 20-30), python (31), the registry and httpd's htpasswd (39-40)."""
+    assert [name for name, image in images.BASE_IMAGES.items() if image.default] == [
+        "node", "python", "registry", "httpd",
+    ]  # fmt: skip
+
+
+def test_the_registry_standin_has_the_official_images_shape(monkeypatch) -> None:
+    """registry:2's config path, entry point, port and volume; never `latest` (that is registry 3)."""
+    monkeypatch.setattr(images, "debian_package_version", lambda package: "2.8.3")
+    recipe = images.BASE_IMAGES["registry"].recipe()
+    assert recipe.tags == ["2", "2.8", "2.8.3"]
+    lines = recipe.dockerfile.splitlines()
+    assert 'ENTRYPOINT ["/entrypoint.sh"]' in lines and lines[-1] == 'CMD ["/etc/docker/registry/config.yml"]'
+    assert 'VOLUME ["/var/lib/registry"]' in lines and "EXPOSE 5000" in lines
+    assert sorted(recipe.files) == ["registry-config.yml", "registry-entrypoint.sh"]
+    assert "rootdirectory: /var/lib/registry" in (images.STANDINS / "registry-config.yml").read_text()
 
 
 def test_the_engine_runs_in_its_own_mount_namespace_with_host_paths() -> None:
@@ -118,3 +137,75 @@ def test_the_node_image_is_the_official_shape_of_the_latest_release() -> None:
             f"the stand-in has Node {printed}, the npm registry's latest is {latest}: "
             "python -m provision images --rebuild --image node"
         )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.docker
+def test_the_registry_image_serves_v2_and_refuses_unauthenticated_pushes(tmp_path: Path) -> None:
+    """Lecture 39's registry: `registry:2` with the REGISTRY_AUTH* variables of the official
+    image's documentation and an htpasswd file made by `httpd:2`'s htpasswd answers /v2/ with
+    401, refuses a push without a login and a login with a wrong password, takes the right one."""
+    auth = tmp_path / "auth"
+    auth.mkdir()
+    made = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "htpasswd", "httpd:2", "-Bbn", "student", "docker-course"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert made.stdout.startswith("student:$2y$")  # bcrypt, the only scheme the registry accepts
+    (auth / "htpasswd").write_text(made.stdout)
+    port = _free_port()
+    env = {**os.environ, "DOCKER_CONFIG": str(tmp_path / "docker-config")}  # logins stay here
+    container = subprocess.run(
+        [
+            "docker", "run", "-d", "-p", f"127.0.0.1:{port}:5000", "-v", f"{auth}:/auth",
+            "-e", "REGISTRY_AUTH=htpasswd", "-e", "REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm",
+            "-e", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd", "registry:2",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()  # fmt: skip
+    name = f"localhost:{port}/provision-test"
+    try:
+
+        def status() -> int:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2) as response:
+                    return int(response.status)
+            except urllib.error.HTTPError as error:
+                return error.code
+            except OSError:
+                return 0
+
+        deadline = time.monotonic() + 30
+        while status() == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status() == 401, "with htpasswd authentication, /v2/ must ask for a login"
+
+        def docker(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                ["docker", *args], input=password, capture_output=True, text=True, env=env, timeout=300
+            )
+
+        subprocess.run(["docker", "tag", "registry:2", name], check=True)  # an image this test has
+        refused = docker("push", name)
+        assert refused.returncode != 0 and "no basic auth credentials" in refused.stdout + refused.stderr
+        login = ["login", f"localhost:{port}", "-u", "student", "--password-stdin"]
+        wrong = docker(*login, password="wrong")
+        assert wrong.returncode != 0 and "401 Unauthorized" in wrong.stderr
+        right = docker(*login, password="docker-course")
+        assert right.returncode == 0 and "Login Succeeded" in right.stdout
+        pushed = docker("push", name)
+        assert pushed.returncode == 0, pushed.stderr
+        again = docker("push", name)
+        assert "Layer already exists" in again.stdout and "Pushed" not in again.stdout
+    finally:
+        subprocess.run(["docker", "rm", "-f", "-v", container], capture_output=True)
+        subprocess.run(["docker", "rmi", name], capture_output=True)
