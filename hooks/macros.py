@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from hooks import measurements
+from hooks import cheatsheet, measurements
 from hooks.terminology import load_rules, table_markdown
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,6 +86,14 @@ class MacrosEnv(Protocol):
 
 
 def define_env(env: MacrosEnv) -> None:
+    @env.macro
+    def cheat_sheet(language: str) -> str:
+        """The module's Docker commands grouped by task, from the pages' executed blocks."""
+        try:
+            return cheatsheet.markdown(language)
+        except cheatsheet.CheatSheetError as error:
+            raise MacroError(f"{_where(env, 'cheat_sheet')}: {error}") from None
+
     @env.macro
     def measured(name: str) -> str:
         """A value a run recorded (docs/measurements.json), as the command printed it."""

@@ -179,3 +179,35 @@ def is_terminal_command(command: str) -> bool:
     progress for a terminal, so a learner's screen differs from a log file's lines."""
     first = command.splitlines()[0] if command else ""
     return re.match(r"^\s*docker\s+(?:buildx\s+|image\s+)?build\b", first) is not None
+
+
+# Docker's management commands: `docker image inspect` is one command of two words.
+_MANAGEMENT = frozenset({"builder", "buildx", "container", "context", "image", "network", "system", "volume"})
+
+
+def docker_commands(text: str) -> list[str]:
+    """The Docker commands a command line runs, as `docker SUBCOMMAND` (`docker image prune`,
+    `docker --help`): also inside `$(...)`, after `time` or a pipe; never a container's own
+    command (`docker run node docker ps` runs one `docker run`)."""
+    words = _words(text)
+    texts = [word for word, _, _ in words]
+    containers = container_spans(text)
+    found: list[str] = []
+    for index, (word, start, _) in enumerate(words):
+        if word != "docker" or not _starts_command(texts, index):
+            continue
+        if any(left <= start < right for left, right in containers):
+            continue
+        rest = texts[index + 1 :]
+        if not rest or _is_separator(rest[0]):
+            found.append("docker")
+        elif (
+            rest[0] in _MANAGEMENT
+            and len(rest) > 1
+            and not rest[1].startswith("-")
+            and not _is_separator(rest[1])
+        ):
+            found.append(f"docker {rest[0]} {rest[1]}")
+        else:
+            found.append(f"docker {rest[0]}")  # also `docker --help`, `docker --version`
+    return found
