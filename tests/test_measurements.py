@@ -41,10 +41,16 @@ def test_values_kept_by_several_processes_are_collected(tmp_path: Path) -> None:
     assert measurements.collect(tmp_path) == {"build": "0m4.0s", "cached_build": "0m0.5s"}
 
 
+def _front_matter(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[0] + "\n" if text.startswith("---\n") else ""
+
+
 def test_every_figure_a_page_states_is_recorded_by_a_block_and_kept() -> None:
     recorded = {name for page in PAGES for name in RECORDED.findall(page.read_text(encoding="utf-8"))}
     kept = set(measurements.load())
-    for page in PAGES:
+    rendered = [page for page in PAGES if "\nrender_macros: true\n" in _front_matter(page)]
+    for page in rendered:  # other pages show macro calls as text (the maintainers' guide)
         for arguments in RENDERED.findall(page.read_text(encoding="utf-8")):
             for name in re.findall(r"""["']([a-z][a-z0-9_]*)["']""", arguments):
                 assert name in recorded, f"{page.relative_to(REPO)} states {name!r}, which no block records"
