@@ -12,7 +12,7 @@ LOCK_GROUPS := test pdf lint tools  # pyproject's [dependency-groups], all locke
 PYTEST_ARGS ?= -n 2 --dist loadfile  # a page (and a test module) stays on one worker
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve test images build pdf lint typecheck bench lock clean
+.PHONY: help setup serve test images build pdf offline lint typecheck bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ build: $(INSTALLED) ## build the site into site/ (strict: any warning fails)
 pdf: $(INSTALLED) ## build the site and the offline books site/pdf/course-{ko,en}.pdf (+ maintainers-{ko,en}.pdf)
 	$(PYTHON) -m provision browser
 	COURSE_PDF=1 $(BIN)/mkdocs build --strict
+
+offline: $(INSTALLED) ## build the site and the course for file:// as site/offline/docker-course-offline.zip
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m hooks.offline site
 
 lint: $(INSTALLED) typecheck ## ruff and mypy over the Python code
 	$(BIN)/ruff check docstest provision hooks tests bench conftest.py

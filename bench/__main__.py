@@ -11,6 +11,8 @@ docs/maintainers/benchmarks.md. Ratios are compared within one run (machines are
 - the whole test suite, warm, as `make test` runs it (pytest time)
 - the offline PDFs (`make pdf`): time of the PDF step for the learner's two books and for all
   four, and their sizes
+- the site: Lighthouse mobile performance and accessibility of every lecture page, served with
+  gzip, and lecture 22's first-load transfer (bench/site.py)
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench import site
 
 REPO = Path(__file__).resolve().parent.parent
 PYTEST = [str(REPO / ".venv/bin/python"), "-m", "pytest", "-p", "no:cacheprovider", "-q"]
@@ -307,6 +311,7 @@ SECTIONS = {
     "engine": worker_engine_start,
     "suite": whole_suite_warm,
     "pdf": pdf_books,
+    "site": site.site_scores,
 }
 
 

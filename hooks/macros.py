@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from hooks import cheatsheet, measurements
+from hooks import cheatsheet, learner_path, measurements
 from hooks.terminology import load_rules, table_markdown
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,8 +84,12 @@ class MacrosEnv(Protocol):
 
     def macro(self, function: F) -> F: ...
 
+    def render(self, markdown: str, force_rendering: bool = False) -> str: ...
+
 
 def define_env(env: MacrosEnv) -> None:
+    learner_path.register(env)  # lecture_list(): the home page's lectures, place and reading time
+
     @env.macro
     def cheat_sheet(language: str) -> str:
         """The module's Docker commands grouped by task, from the pages' executed blocks."""

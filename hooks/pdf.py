@@ -10,15 +10,11 @@ so `make serve` stays fast.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import logging
 import os
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -26,10 +22,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 
 # MkDocs loads this hook by path; hooks.* and provision are the installed project's packages
+from hooks import maintainer_pages
 from hooks.pdfplan import Book, plan_books, title_in
+from hooks.site_server import serve_gzip as serve_folder  # the site's one static server
+from hooks.titles import catalog, named, page_title
 
 log = logging.getLogger("mkdocs.hooks.pdf")
-_books: list[Book] = []  # planned from the nav in on_nav, printed in on_post_build
+_books: list[Book] = []  # planned in on_env (pages have read their titles), printed in on_post_build
+_nav: list[Navigation] = []
 
 
 def enabled() -> bool:
@@ -37,25 +37,22 @@ def enabled() -> bool:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    _books[:] = plan_books(nav, config["site_name"])
+    _nav[:] = [nav]
     return nav
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # one line per file is noise here
-        pass
-
-
-@contextmanager
-def serve_folder(folder: str) -> Iterator[str]:
-    """Serve `folder` on a free loopback port (also used by the browser tests)."""
-    handler = functools.partial(_QuietHandler, directory=folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Plan the books once every page has read its front matter (its titles: hooks/titles.py)."""
+    english = catalog(config["extra"])
+    section, _ = maintainer_pages.listed(config)
+    docs = Path(config["docs_dir"])
+    pages = [
+        (page_title(docs / page.path, f"docs/{page.path}"), page.url)
+        for page in maintainer_pages.resolve(config, files)
+    ]
+    site_name = named(config["site_name"], english)
+    _books[:] = plan_books(_nav[0], site_name, english, pages, named(section, english))
+    return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -73,7 +70,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = Path(config["site_dir"])
     out = site / "pdf"
     out.mkdir(exist_ok=True)
-    author = config.get("site_author") or ""
+    author = named(config.get("site_author") or "", catalog(config["extra"]))
     started = time.monotonic()
     with serve_folder(str(site)) as base:
         printed = pdfprint.print_books(

@@ -3,7 +3,7 @@
    assemble(): the built pages → one language's chapters, as HTML for one combined document:
    the other language's tab blocks dropped, ids made unique per chapter, links between pages
    turned into links inside the document, code split into lines (so a wrapped line can be
-   marked), Mermaid diagrams drawn (once for both languages). fitCode() and setPageNumbers() run
+   marked); diagrams are the inline SVGs of the pages (hooks/diagrams.py). fitCode() and setPageNumbers() run
    on the combined document, before and between its prints. */
 window.courseBook = (() => {
   "use strict";
@@ -80,8 +80,10 @@ window.courseBook = (() => {
     const article = doc.querySelector("article.md-content__inner");
     keepLanguage(article, label, languages);
     article.querySelectorAll(".headerlink, .web-only, .md-source-file").forEach((element) => element.remove());
-    article.querySelectorAll("pre:not(.mermaid) > code").forEach(splitLines);
-    for (const element of article.querySelectorAll("[id]")) {
+    article.querySelectorAll("pre > code").forEach(splitLines);
+    // a diagram's SVG keeps its ids: its own styles and arrow markers refer to them, and they are
+    // unique already (hooks/diagramcache.py names each drawing by its content hash)
+    for (const element of article.querySelectorAll("[id]:not(.course-diagram, .course-diagram *)")) {
       element.id = localId(chapter.anchor, element.id);
       ids.add(element.id);
     }
@@ -103,10 +105,10 @@ window.courseBook = (() => {
     }
   }
 
-  /** {base, label, languages, chapters: [{url, anchor, title}], mermaid: script URL} → chapters'
-      HTML (diagrams drawn) and h2s, and the links printed as text (`outside` the book) or sent to
+  /** {base, label, languages, chapters: [{url, anchor, title}]} → chapters' HTML and h2s, and
+      the links printed as text (`outside` the book) or sent to
       a chapter's start (`missing` id). Runs in the workspace page, for both languages at once. */
-  async function assemble({ base, label, languages, chapters, mermaid }) {
+  async function assemble({ base, label, languages, chapters }) {
     const anchors = Object.fromEntries(chapters.map((chapter) => [chapter.url, chapter.anchor]));
     const ids = new Set();
     const parser = new DOMParser();
@@ -117,7 +119,6 @@ window.courseBook = (() => {
       if (!response.ok) throw new Error(`${pageUrl}: HTTP ${response.status}`);
       const doc = parser.parseFromString(await response.text(), "text/html");
       const article = chapterOf(doc, chapter, label, languages, ids);
-      await drawDiagrams(article, new URL(mermaid, base).href);
       articles.push([chapter, pageUrl, article]);
     }
     const report = { outside: [], missing: [] }; // links printed as text; to a chapter's start
@@ -159,60 +160,6 @@ window.courseBook = (() => {
     return [...document.querySelectorAll(".book-line")].filter(
       (line) => line.getClientRects().length && line.offsetHeight > 1.5 * parseFloat(getComputedStyle(line).lineHeight),
     ).map((line) => line.textContent.trim().slice(0, 60));
-  }
-
-  /** Mermaid's colours from Material's --md-mermaid-* variables, as the site draws diagrams
-      (Material's own drawing needs its whole bundle, and hides the drawing in a closed shadow root). */
-  function mermaidTheme() {
-    const style = getComputedStyle(document.body);
-    const color = (name) => style.getPropertyValue(`--md-mermaid-${name}-color`).trim();
-    const onWhite = (tint) => { // "#526cfe1a" over white: mermaid wants opaque colours
-      const hex = tint.replace("#", "");
-      if (hex.length !== 8) return tint;
-      const alpha = parseInt(hex.slice(6), 16) / 255;
-      const channel = (i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * alpha + 255 * (1 - alpha));
-      return `#${[0, 2, 4].map((i) => channel(i).toString(16).padStart(2, "0")).join("")}`;
-    };
-    return {
-      startOnLoad: false,
-      theme: "base",
-      fontFamily: style.getPropertyValue("--md-text-font-family"),
-      themeVariables: {
-        primaryColor: onWhite(color("node-bg")),
-        primaryBorderColor: color("node-fg"),
-        primaryTextColor: color("label-fg"),
-        lineColor: color("edge"),
-        clusterBkg: "#fafafa",
-        clusterBorder: color("node-fg"),
-        edgeLabelBackground: "#ffffff",
-      },
-    };
-  }
-
-  let mermaidReady = null;
-  const drawn = new Map(); // diagram source → SVG: the two languages share their diagrams
-
-  /** A diagram as SVG, drawn once per build in the workspace page (mermaid loads on first use). */
-  function diagram(source, mermaidUrl) {
-    mermaidReady ??= new Promise((resolve, reject) => {
-      const script = Object.assign(document.createElement("script"), { src: mermaidUrl });
-      script.onload = () => resolve(window.mermaid.initialize(mermaidTheme()));
-      script.onerror = () => reject(new Error(`cannot load ${mermaidUrl}`));
-      document.head.append(script);
-    });
-    if (!drawn.has(source)) {
-      drawn.set(source, mermaidReady.then(() => window.mermaid.render(`book-diagram-${drawn.size}`, source)));
-    }
-    return drawn.get(source).then(({ svg }) => svg);
-  }
-
-  /** Each <pre class="mermaid"> of an article replaced by its drawing. */
-  async function drawDiagrams(article, mermaidUrl) {
-    for (const block of article.querySelectorAll("pre.mermaid")) {
-      const figure = Object.assign(document.createElement("div"), { className: "mermaid" });
-      figure.innerHTML = await diagram(block.textContent, mermaidUrl);
-      block.replaceWith(figure);
-    }
   }
 
   /** The contents' page numbers, from the first print: {anchor: page}. */

@@ -3,8 +3,8 @@
 The page has the site's stylesheets (taken from the built home page, with its palette) and
 one article, so Material's and course.css' print rules apply as on the site; hooks/pdfbook.css
 and the running heads made here come last. It has none of Material's JavaScript (its header,
-search and per-code-block widgets cost a second a book and print nothing): pdfbook.js draws
-the Mermaid diagrams itself, once for both languages, in the `workspace()` page. Text from
+search and per-code-block widgets cost a second a book and print nothing); diagrams arrive as
+the inline SVGs hooks/diagrams.py drew at build time, the light one shown on paper. Text from
 the pages arrives as HTML; what this module writes itself is escaped.
 """
 
@@ -21,7 +21,6 @@ from hooks.pdfplan import LANGUAGES, Book, Entry, Language, title_in
 
 HERE = Path(__file__).resolve().parent
 BOOK_CSS = HERE / "pdfbook.css"
-MERMAID = "assets/vendor/mermaid.min.js"  # hooks/vendor_assets.py puts it there
 PLACEHOLDER = "00"  # a page number's room in the first print; the second print has the numbers
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
 BODY = re.compile(r"<body\b[^>]*>")  # with Material's palette attributes
@@ -106,7 +105,7 @@ def _site_styles(shell: str) -> tuple[str, str]:
 
 
 def workspace(shell: str) -> str:
-    """An empty page styled like the site, where pdfbook.js assembles and draws the diagrams."""
+    """An empty page styled like the site, where pdfbook.js assembles the chapters."""
     links, opening = _site_styles(shell)
     head = f'<meta charset="utf-8"><title>-</title>{links}'
     return f"<!doctype html><html><head>{head}</head>{opening}</body></html>"

@@ -1,22 +1,34 @@
 """What the offline books hold: which nav pages, in which order, under which titles.
 
 Plain Python over MkDocs' navigation (no browser): hooks/pdfprint.py prints what this plans.
-The learner's books take every nav page outside the maintainers' section, so a page added to
-the nav (a lecture, a practice solution) is in the books without touching this file; the
-maintainers' section makes books of its own.
+The learner's books take every nav page, so a page added to the nav (a lecture, a practice
+solution) is in the books without touching this file; the maintainers' pages, which are kept
+out of the learners' nav, make books of their own from mkdocs.yml's `extra.maintainers` list
+(hooks/maintainer_pages.py reads it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-SEPARATOR = " · "  # nav and page titles are "한국어 · English" today
-MAINTAINERS = "Maintainers"  # the English title of the nav section kept out of the learner's books
-LEADING_NUMBER = re.compile(r"^\d+\.\s")  # "18. " before a lecture title
+from hooks.titles import Bilingual, nav_title, title_in
+
+__all__ = [
+    "LANGUAGES",
+    "Bilingual",
+    "Book",
+    "Chapter",
+    "Entry",
+    "Language",
+    "outline",
+    "plan_books",
+    "title_in",
+]
 
 
 @dataclass(frozen=True)
@@ -60,32 +72,13 @@ LANGUAGES = (
 )
 
 
-def title_in(title: str, language: str) -> str:
-    """One language's half of a bilingual title: "18. 모듈 소개 · Module introduction" → "18. 모듈 소개"
-    or "18. Module introduction" (the lecture number is written once, before the Korean half).
-
-    The only place that knows titles are bilingual: a title without the separator (a
-    per-language title) comes back as it is.
-    """
-    parts = [part.strip() for part in title.split(SEPARATOR)]
-    if len(parts) != 2:
-        return title.strip()
-    korean, english = parts
-    if language == "ko":
-        return korean
-    number = LEADING_NUMBER.match(korean)
-    if number and not LEADING_NUMBER.match(english):
-        return number.group(0) + english
-    return english
-
-
 @dataclass(frozen=True)
 class Chapter:
     """A nav page printed as a chapter; `section` is the nav section it sits in, if any."""
 
     url: str  # the page's URL in the site, "lectures/20-external-images/"
-    title: str  # its nav title, as the nav spells it
-    section: str | None
+    title: Bilingual  # its nav title (hooks/titles.py: the page's front matter, or mkdocs.yml's)
+    section: Bilingual | None
 
     @property
     def anchor(self) -> str:
@@ -98,39 +91,41 @@ class Book:
     """One book: the file name's stem ("course", "maintainers") and its chapters in nav order."""
 
     name: str
-    title: str  # bilingual, split per edition with title_in()
+    title: Bilingual
     chapters: tuple[Chapter, ...]
 
     def file(self, language: Language) -> str:
         return f"{self.name}-{language.code}.pdf"
 
 
-def _chapters(items: list, section: str | None) -> list[Chapter]:
+def _chapters(items: list, section: Bilingual | None, english: dict[str, str]) -> list[Chapter]:
     """The nav's pages in order; pages in nested sections count as their top section's."""
     found: list[Chapter] = []
     for item in items:
         if isinstance(item, Page):
-            found.append(Chapter(item.url, item.title or item.file.src_uri, section))
+            found.append(Chapter(item.url, nav_title(item, english), section))
         elif isinstance(item, Section):
-            found += _chapters(item.children, section or item.title)
+            found += _chapters(item.children, section or nav_title(item, english), english)
     return found
 
 
-def plan_books(nav: Navigation, site_name: str) -> tuple[Book, ...]:
-    """The learner's book (all but the maintainers' section) and the maintainers' book, if any."""
-    learner: list[Chapter] = []
-    maintainers: list[Chapter] = []
-    section = ""
-    for chapter in _chapters(nav.items, None):
-        if chapter.section and title_in(chapter.section, "en") == MAINTAINERS:
-            section = chapter.section  # a book of one section: its pages are its chapters
-            maintainers.append(Chapter(chapter.url, chapter.title, None))
-        else:
-            learner.append(chapter)
-    halves = [f"{title_in(site_name, code)} — {title_in(section, code)}" for code in ("ko", "en")]
+def plan_books(
+    nav: Navigation,
+    site_name: Bilingual,
+    english: dict[str, str],
+    maintainers: Sequence[tuple[Bilingual, str]] = (),
+    section: Bilingual | None = None,
+) -> tuple[Book, ...]:
+    """The learner's book (the nav's pages) and the maintainers' book, if any: `maintainers`
+    are its pages' (title, url) in order, `section` its title ("유지보수" / "Maintainers");
+    `english` is mkdocs.yml's catalog (hooks/titles.py) for the nav's section titles."""
+    learner = _chapters(nav.items, None, english)
+    title = Bilingual(
+        *(f"{site_name.in_(code)} — {section.in_(code)}" if section else "" for code in ("ko", "en"))
+    )
     books = (
         Book("course", site_name, tuple(learner)),
-        Book("maintainers", SEPARATOR.join(halves), tuple(maintainers)),
+        Book("maintainers", title, tuple(Chapter(url, title, None) for title, url in maintainers)),
     )
     return tuple(book for book in books if book.chapters)
 
@@ -152,7 +147,7 @@ class Entry:
 def outline(book: Book, language: Language, headings: dict[str, list[tuple[str, str]]]) -> list[Entry]:
     """Contents and bookmarks in nav order: [section →] chapter → its h2 headings (id, text)."""
     entries: list[Entry] = []
-    current: str | None = None
+    current: Bilingual | None = None
     for chapter in book.chapters:
         if chapter.section and chapter.section != current:
             entries.append(Entry(title_in(chapter.section, language.code), chapter.anchor, 0, "section"))

@@ -7,7 +7,7 @@ layout) shows where every target landed (hooks/pdffile.py reads it), the numbers
 in, and the real print is checked to put every target on the page the contents now name.
 
 One browser prints both languages side by side (Playwright's async API), so two cores are
-used; they share the workspace page, where the pages are fetched and the diagrams drawn once.
+used; they share the workspace page, where the pages are fetched.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ async def _start(playwright: Any, chromium: str, base: str, site_dir: Path) -> S
     browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     shell = (site_dir / "index.html").read_text(encoding="utf-8")
     workspace = await browser.new_page()
-    await workspace.emulate_media(media="print")  # diagrams measure their labels in the print font
+    await workspace.emulate_media(media="print")  # the pages are read as paper shows them
     await _serve(workspace, f"{base}__workspace.html", pdfhtml.workspace(shell))
     await workspace.goto(f"{base}__workspace.html")
     await workspace.evaluate(SCRIPT)
@@ -88,7 +88,6 @@ async def _compose(
             {"url": c.url, "anchor": c.anchor, "title": title_in(c.title, language.code)}
             for c in book.chapters
         ],
-        "mermaid": pdfhtml.MERMAID,
     }
     assembled = await session.workspace.evaluate("arg => courseBook.assemble(arg)", arg)
     for kind, links in (

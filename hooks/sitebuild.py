@@ -13,10 +13,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def mkdocs_build(
-    site: Path, *, config_dir: Path = REPO, pdf: bool = False
+    site: Path, *, config_dir: Path = REPO, pdf: bool = False, offline: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Build into `site`; `pdf=True` also prints the offline PDFs (hooks/pdf.py)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_PDF": "1" if pdf else "0"}
+    """Build into `site`; `pdf=True` also prints the offline PDFs (hooks/pdf.py); `offline=True`
+    builds for file:// (Material's offline plugin, hooks/offline.py)."""
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "COURSE_PDF": "1" if pdf else "0",
+        "COURSE_OFFLINE": "true" if offline else "false",
+    }
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=config_dir,

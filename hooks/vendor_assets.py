@@ -1,9 +1,10 @@
-"""MkDocs hook: serve third-party browser assets (Mermaid) from the site itself.
+"""MkDocs hook: serve third-party browser assets from the site itself, and fetch pinned npm files.
 
-Material loads Mermaid from a CDN unless a `mermaid` global already exists; a CDN fails
-offline and is a third-party request. This hook fetches the pinned file once with
-`npm pack` (the npm registry is reachable where the site is built), checks its SHA-256,
-keeps it in .cache/vendor/, and adds it to the build at assets/vendor/.
+A CDN fails offline and is a third-party request. `npm_file()` fetches a pinned file once with
+`npm pack` (the npm registry is reachable where the site is built), checks its SHA-256 and keeps
+it in .cache/vendor/; the hook adds each of ASSETS to the build at its path in the site.
+Mermaid is fetched this way too, but only for the build (hooks/diagramrender.py draws the
+diagrams to SVG); no page loads it.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ log = logging.getLogger("mkdocs.hooks.vendor_assets")
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "vendor"
 
 # (npm package, version, file in the package, SHA-256 of that file, path in the site)
-ASSETS = [
+IFRAME_WORKER_SHIM = "assets/vendor/iframe-worker-shim.js"
+ASSETS: list[tuple[str, str, str, str, str]] = [
     (
-        "mermaid",
-        "11.12.1",
-        "package/dist/mermaid.min.js",
-        "198b19442f86f0b46a17e56d3abf744c3a28a3427e66fa8dada3b589a77babcc",
-        "assets/vendor/mermaid.min.js",
+        "iframe-worker",  # lets Material's search worker run from file:// (hooks/offline.py)
+        "1.0.4",
+        "package/shim/index.js",
+        "e8e412dbcfea9b7e31b5ffa288d7b6035915e714c542f4176a0cdbe262fc9609",
+        IFRAME_WORKER_SHIM,
     ),
 ]
 
@@ -69,17 +71,23 @@ def _fetch(package: str, version: str, member: str, target: Path) -> None:
             target.write_bytes(source.read())
 
 
+def npm_file(package: str, version: str, member: str, digest: str) -> Path:
+    """`member` of the npm package, fetched once into .cache/vendor/ and checked by SHA-256."""
+    cached = CACHE / f"{package}-{version}-{Path(member).name}"
+    if not cached.exists():
+        log.info("fetching %s@%s (once; cached in %s)", package, version, CACHE)
+        _fetch(package, version, member, cached)
+    if _sha256(cached) != digest:
+        cached.unlink()
+        raise PluginError(
+            f"hooks/vendor_assets.py: {package}@{version} {member} has an unexpected SHA-256 "
+            f"(expected {digest}); the cached copy was deleted, build again to refetch."
+        )
+    return cached
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for package, version, member, digest, dest in ASSETS:
-        cached = CACHE / f"{package}-{version}-{Path(member).name}"
-        if not cached.exists():
-            log.info("fetching %s@%s (once; cached in %s)", package, version, CACHE)
-            _fetch(package, version, member, cached)
-        if _sha256(cached) != digest:
-            cached.unlink()
-            raise PluginError(
-                f"hooks/vendor_assets.py: {package}@{version} {member} has an unexpected SHA-256 "
-                f"(expected {digest}); the cached copy was deleted, build again to refetch."
-            )
+        cached = npm_file(package, version, member, digest)
         files.append(File.generated(config, dest, abs_src_path=str(cached)))
     return files

@@ -23,9 +23,11 @@ from tests.helpers import mkdocs_build
 REPO = Path(__file__).resolve().parent.parent
 MACRO_PAGE = """---
 render_macros: true
+title: "내려받기"
+title_en: "Downloads"
+description: "내려받기 링크를 시험하는 페이지"
+description_en: "A page that tries the download links"
 ---
-
-# Downloads
 
 {{ download_link("goals-app") }} · {{ download_link("copy-relative") }} · <{{ downloads_url }}>
 """
@@ -72,9 +74,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(scratch, "add", "--", *tracked("goals-app"), *tracked("examples"))
     for page in ("zz-downloads.md", "lectures/zz-downloads.md"):
         (scratch / "docs" / page).write_text(MACRO_PAGE, encoding="utf-8")
-    # pages outside the nav fail the strict build (validation: omitted_files) unless listed here
-    with (scratch / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write("\nnot_in_nav: |\n  zz-downloads.md\n  lectures/zz-downloads.md\n")
+    # pages outside the nav fail the strict build (validation: omitted_files) unless listed in not_in_nav
+    config = scratch / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nnot_in_nav: |\n" in text, "mkdocs.yml has no `not_in_nav: |` block to add the test pages to"
+    listed = "\nnot_in_nav: |\n  /zz-downloads.md\n  /lectures/zz-downloads.md\n"
+    config.write_text(text.replace("\nnot_in_nav: |\n", listed, 1), encoding="utf-8")
     build = mkdocs_build(scratch / "site", config_dir=scratch)
     assert build.returncode == 0, build.stderr[-3000:]
     return scratch / "site"

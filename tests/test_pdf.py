@@ -1,9 +1,10 @@
 """The offline books (`make pdf`), read as a reader's PDF viewer reads them.
 
 course-<lang>.pdf is the learner's course in one language (home, module overview, lectures,
-glossary), maintainers-<lang>.pdf the maintainers' section. Their bookmarks, contents, page
-numbers, links, metadata, text and fonts are read with pypdf and poppler's pdftotext/pdffonts
-(installed with Chromium by provision/browser.py); text is compared NFKC-normalised.
+glossary), maintainers-<lang>.pdf the maintainers' pages (`extra.maintainers`, off the nav).
+Their bookmarks, contents, page numbers, links, metadata, text and fonts are read with pypdf
+and poppler's pdftotext/pdffonts (installed with Chromium by provision/browser.py); text is
+compared NFKC-normalised.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import yaml
 from pypdf import PdfReader
 
 from docstest.ci import unavailable
-from hooks.pdfplan import LANGUAGES, MAINTAINERS, title_in
+from hooks.pdfplan import LANGUAGES, title_in
+from hooks.titles import Bilingual, TitleError, catalog, named, page_title
 from hooks.verified_with import load
 from provision.browser import CODE_FONT, FONTS, PDF_TOOL, TEXT_FONT, Font
 from tests.helpers import mkdocs_build, require_chromium, require_fonts
@@ -158,18 +160,33 @@ class _NavLoader(yaml.SafeLoader):
 _NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def mkdocs_config() -> dict[str, Any]:
+    return dict(yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_NavLoader))
+
+
+def entry_title(entry: str | dict[str, Any], english: dict[str, str]) -> Bilingual:
+    """A nav entry's titles, as hooks/titles.py's nav_title() reads them: a bare page path names
+    itself (its front matter), a titled entry or section by mkdocs.yml's `extra.english`."""
+    if isinstance(entry, str):
+        return page_title(REPO / "docs" / entry)
+    return named(next(iter(entry)), english)
+
+
 def nav_entries(book: str, code: str) -> list[tuple[str, list[str]]]:
-    """(title, titles of its pages) for each top-level nav entry of `book`, in `code`'s language."""
-    nav = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_NavLoader)["nav"]
+    """(title, titles of its pages) for each top-level entry of `book`, in `code`'s language: the
+    nav for the course, `extra.maintainers` (pages kept out of the nav) for the maintainers."""
+    config = mkdocs_config()
+    english = catalog(config["extra"])
+    if book == "maintainers":
+        pages = config["extra"]["maintainers"]["pages"]  # docs/ paths; each page names itself
+        return [(title_in(page_title(REPO / "docs" / path), code), []) for path in pages]
     entries = []
-    for item in nav:
-        title, value = next(iter(item.items()))
-        maintainers = isinstance(value, list) and title_in(title, "en") == MAINTAINERS
-        if book == "maintainers" and maintainers:
-            return [(title_in(next(iter(page)), code), []) for page in value]
-        if book == "course" and not maintainers:
-            children = [title_in(next(iter(page)), code) for page in value] if isinstance(value, list) else []
-            entries.append((title_in(title, code), children))
+    for item in config["nav"]:
+        value = item if isinstance(item, str) else next(iter(item.values()))
+        children = (
+            [title_in(entry_title(page, english), code) for page in value] if isinstance(value, list) else []
+        )
+        entries.append((title_in(entry_title(item, english), code), children))
     return entries
 
 
@@ -304,19 +321,24 @@ def test_the_cover_names_the_edition_and_what_the_examples_ran_on(
     data = load()
     for value in (data["date"], data["engine"], data["buildx"], data["node"]):
         assert value in cover, value
-    site_name = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_NavLoader)["site_name"]
-    assert comparable(title_in(site_name, code)) in cover
+    config = mkdocs_config()
+    assert comparable(title_in(named(config["site_name"], catalog(config["extra"])), code)) in cover
 
 
 @pytest.mark.parametrize("book", BOOKS)
 def test_title_author_language_tags_and_opening_view(readers: dict[str, PdfReader], book: str) -> None:
     reader = readers[book]
     code = book.rsplit("-", 1)[1]
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_NavLoader)
+    config = mkdocs_config()
+    english = catalog(config["extra"])
     meta = reader.metadata
-    assert meta is not None and meta.title and meta.author == title_in(config["site_author"], code)
+    assert (
+        meta is not None
+        and meta.title
+        and meta.author == title_in(named(config["site_author"], english), code)
+    )
     if book.startswith("course-"):
-        assert meta.title == title_in(config["site_name"], code)
+        assert meta.title == title_in(named(config["site_name"], english), code)
     assert reader.root_object["/Lang"] == code
     assert reader.root_object["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in reader.root_object
     assert reader.page_mode == "/UseOutlines"
@@ -442,8 +464,10 @@ def test_pdfs_embed_only_the_fonts_the_project_installs(
 # -- titles, without a browser ------------------------------------------------------------------
 
 
-def test_one_helper_splits_a_bilingual_title_and_keeps_the_lecture_number() -> None:
-    title = "18. 모듈 소개 · Module introduction"
-    assert title_in(title, "ko") == "18. 모듈 소개"
-    assert title_in(title, "en") == "18. Module introduction"
-    assert title_in("Glossary", "en") == title_in("Glossary", "ko") == "Glossary"  # per-language titles
+def test_titles_are_written_once_per_language_and_a_missing_one_is_named() -> None:
+    title = page_title(REPO / "docs" / "lectures" / "18-module-intro.md")
+    assert (title_in(title, "ko"), title_in(title, "en")) == ("18. 모듈 소개", "18. Module introduction")
+    english = catalog(mkdocs_config()["extra"])
+    assert title_in(named("강의", english), "en") == "Lectures"
+    with pytest.raises(TitleError, match=re.escape("'모듈' has no English in `extra.english`")):
+        named("모듈", english)

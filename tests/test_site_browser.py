@@ -1,8 +1,8 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright), as a learner uses it.
 
 One language at a time with one switch per page, remembered across pages and reloads;
-diagrams drawn from the site's own files (no CDN); copy buttons that copy commands only;
-Korean search that finds Korean words.
+diagrams drawn from the site's own files (no CDN); copy buttons that copy commands only.
+Search: tests/test_site_search.py.
 """
 
 from __future__ import annotations
@@ -46,45 +46,62 @@ def page(browser: Browser) -> Iterator[Page]:
 LECTURE_20 = "/lectures/20-external-images/"
 
 
-def visible_tab_bars(page: Page) -> int:
+def visible_switches(page: Page) -> int:
+    """Language switches a reader sees: the header's button; no tab bar of a language set."""
     return int(
         page.evaluate(
-            "[...document.querySelectorAll('.tabbed-labels')].filter(e => e.offsetParent !== null).length"
+            "[...document.querySelectorAll('[data-course-switch], .tabbed-labels')]"
+            ".filter(e => e.checkVisibility()).length"
         )
     )
 
 
 def test_one_language_switch_per_page_and_the_choice_is_remembered(page: Page, site_url: str) -> None:
     page.goto(site_url + LECTURE_20)
-    assert visible_tab_bars(page) == 1, "only the first tab bar of a page is shown"
+    assert visible_switches(page) == 1, "one language switch on a page: the header's"
     korean = page.locator("#l20-isolation")
     english = page.locator("#l20-isolation-en")
     assert korean.is_visible() and not english.is_visible()  # Korean first
-    page.locator(".tabbed-labels label", has_text="English").first.click()
+    page.get_by_role("button", name="English").click()
     assert english.is_visible() and not korean.is_visible()
-    toc = page.locator(".md-nav--secondary a.md-nav__link:visible")
+    toc = page.locator(".md-sidebar--secondary a.md-nav__link:visible")
     texts = " ".join(toc.all_inner_texts())
     assert "Containers are isolated" in texts and "격리" not in texts
     page.reload()
     assert page.locator("#l20-isolation-en").is_visible()
     page.goto(site_url + "/lectures/22-dockerfile/")
-    headings = page.locator("h2:visible").all_inner_texts()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    headings = page.locator("h1:visible, h2:visible").all_inner_texts()
     assert headings and all(not any("\uac00" <= ch <= "\ud7a3" for ch in h) for h in headings), headings
+    page.get_by_role("button", name="한국어").click()
+    page.goto(site_url + LECTURE_20)
+    assert korean.is_visible() and page.evaluate("document.documentElement.lang") == "ko"
 
 
 def test_deep_link_to_the_other_language_switches_to_it(page: Page, site_url: str) -> None:
     page.goto(site_url + LECTURE_20 + "#l20-isolation-en")
     assert page.locator("#l20-isolation-en").is_visible()
+    assert page.evaluate("[document.documentElement.lang, localStorage.getItem('/.__tabs')]") == [
+        "en",
+        '["English"]',
+    ], "the linked language is shown and becomes the reader's choice"
+    page.goto(site_url + LECTURE_20 + "#l20-isolation")  # a Korean section, while English is chosen
+    assert page.locator("#l20-isolation").is_visible() and not page.locator("#l20-isolation-en").is_visible()
+    assert page.evaluate("document.documentElement.lang") == "ko"
 
 
 def test_diagrams_render_from_the_site_itself(page: Page, site_url: str) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(site_url + "/lectures/19-images-and-containers/")
-    # Material replaces <pre class="mermaid"> with a <div> holding the SVG in a closed shadow root.
-    page.wait_for_function(
-        "[...document.querySelectorAll('div.mermaid')].some(e => e.offsetHeight > 100)", timeout=15_000
-    )
+    page.goto(site_url + "/lectures/19-images-and-containers/", wait_until="load")
+    # hooks/diagrams.py drew the diagram at build time: an inline SVG, named, no script to run
+    diagram = page.locator("figure.course-diagram > svg[role=img]:visible")
+    assert diagram.count() == 1
+    box = diagram.bounding_box()
+    assert diagram.get_attribute("aria-label") and box and box["height"] > 100
+    assert "컨테이너 1" in (diagram.text_content() or "")
+    assert page.evaluate("typeof window.mermaid") == "undefined"
+    assert not [url for url in requests if "mermaid" in url], "no Mermaid is loaded"
     foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith("data:")]
     assert foreign == [], f"third-party requests: {foreign}"
 
@@ -128,39 +145,3 @@ def test_text_and_code_are_drawn_in_the_fonts_the_project_installs(
     drawn = drawn_with(page, selector)
     assert font.family in drawn, drawn
     assert drawn <= {named.family for named in FONTS}, f"fontconfig fell back to {drawn}"
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("격리", "20-external-images"),
-        ("isolated", "20-external-images"),
-        ("블루프린트", "19-images-and-containers"),
-        ("읽기 전용", "25-images-read-only"),
-        ("캐시", "26-image-layers"),
-        ("detached", "30-attached-detached"),
-        ("EOFError", "31-interactive-mode"),
-    ],
-)
-def test_search_finds_korean_and_english_words(page: Page, site_url: str, query: str, expected: str) -> None:
-    page.goto(site_url + "/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # Material reads the query on keyup (Playwright's fill() sends none), and the index loads in
-    # a web worker: type, press a key, and try again until results come on a busy machine.
-    found = (
-        "expected => [...document.querySelectorAll('.md-search-result__item a')]"
-        ".some(a => a.getAttribute('href').includes(expected))"
-    )
-    search = page.locator(".md-search__input")
-    for _ in range(30):
-        search.fill(query)
-        search.press("End")
-        try:
-            page.wait_for_function(found, arg=expected, timeout=2_000)
-            return
-        except Exception:  # playwright's TimeoutError: not (yet) found
-            continue
-    links = page.eval_on_selector_all(
-        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
-    )
-    pytest.fail(f"searching {query!r} did not find {expected} within 60 s; results: {links}")

@@ -1,60 +1,134 @@
-/* One language at a time: keep the table of contents and deep links in step with the
-   language tab the reader picked (Material's content.tabs.link switches the tabs and
-   remembers the choice across pages and reloads). */
+/* One language at a time: the header's switch (overrides/partials/header.html) toggles 한국어 /
+   English for the whole site, remembered in Material's `__tabs` entry (the one content.tabs.link
+   writes). overrides/main.html applies the choice before first paint (<html lang> and
+   data-course-language, which course.css shows one language by); this script keeps the rest in
+   step: the tab sets' radio inputs, attributes CSS cannot switch (data-course-attrs), the page
+   title, Material's strings outside the course's partials, and a link to a section in the other
+   language. Contract for other scripts: `document.documentElement.lang` is "ko" or "en", and a
+   change fires `course:language` ({detail: {lang}}) on document. */
 (function () {
   "use strict";
 
-  /** Label of the selected tab in the page's first tab set, e.g. "한국어" or "English". */
-  function activeLanguage(root) {
-    const set = root.querySelector(".md-content__inner > .tabbed-set");
-    if (!set) return null;
-    const checked = set.querySelector(":scope > input:checked");
-    const label = checked && set.querySelector(`:scope > .tabbed-labels > label[for="${checked.id}"]`);
-    return label ? label.textContent.trim() : null;
-  }
+  const root = document.documentElement;
+  const LABEL = { ko: "한국어", en: "English" };
 
-  /** The tab label text whose block holds `element`, or null outside language tabs. */
-  function languageOf(element) {
-    const block = element.closest(".tabbed-block");
-    if (!block) return null;
-    const set = block.closest(".tabbed-set");
-    const index = Array.prototype.indexOf.call(block.parentElement.children, block);
-    const label = set.querySelectorAll(":scope > .tabbed-labels > label")[index];
-    return label ? label.textContent.trim() : null;
-  }
+  const current = () => (root.getAttribute("data-course-language") === "en" ? "en" : "ko");
 
-  function syncToc(root) {
-    const language = activeLanguage(root);
-    if (!language) return;
-    document.documentElement.dataset.courseLanguage = language;
-    for (const link of document.querySelectorAll(".md-nav--secondary a.md-nav__link[href^='#']")) {
-      const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-      const other = target && languageOf(target);
-      link.parentElement.hidden = Boolean(other && other !== language);
+  function stored() {
+    try {
+      const tabs = __md_get("__tabs") || [];
+      const label = tabs.find((tab) => tab === LABEL.ko || tab === LABEL.en);
+      return label === LABEL.en ? "en" : label === LABEL.ko ? "ko" : null;
+    } catch (error) {
+      return null;
     }
   }
 
-  /** A link to a heading in the other language switches to that language first. */
-  function revealHash(root) {
+  function store(language) {
+    try {
+      const others = (__md_get("__tabs") || []).filter((tab) => tab !== LABEL[language]);
+      __md_set("__tabs", [LABEL[language], ...others]);
+    } catch (error) {
+      /* no storage: the choice lasts for this page */
+    }
+  }
+
+  function pageData() {
+    const element = document.getElementById("__course_page");
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  /** Material's strings that its bundle or base.html writes, outside the course's partials. */
+  function materialStrings(language) {
+    const ui = (window.__course && window.__course.ui[language]) || {};
+    const set = (selector, apply) => document.querySelectorAll(selector).forEach(apply);
+    set(".md-skip", (link) => (link.textContent = ui["action.skip"]));
+    set(".md-search", (dialog) => dialog.setAttribute("aria-label", ui["search"]));
+    set(".md-search__input", (input) => {
+      input.setAttribute("placeholder", ui["search.placeholder"]);
+      input.setAttribute("aria-label", ui["search.placeholder"]);
+    });
+    set(".md-search__options", (nav) => nav.setAttribute("aria-label", ui["search"]));
+    set('.md-search__options [type="reset"]', (button) => {
+      button.setAttribute("title", ui["search.reset"]);
+      button.setAttribute("aria-label", ui["search.reset"]);
+    });
+    set('[data-md-component="search-share"]', (link) => {
+      link.setAttribute("title", ui["search.share"]);
+      link.setAttribute("aria-label", ui["search.share"]);
+    });
+    const other = window.__course && window.__course.ui[language === "ko" ? "en" : "ko"];
+    set(".md-search-result__meta", (meta) => {
+      if (other && meta.textContent.trim() === other["search.result.initializer"]) {
+        meta.textContent = ui["search.result.initializer"];
+      }
+    });
+    set("nav.md-code__nav", (nav, index) => nav.setAttribute("aria-label", `${ui["course.code"]} ${index + 1}`));
+    set('.md-code__button[data-md-type="copy"], .md-clipboard', (button) => {
+      button.setAttribute("title", ui["clipboard.copy"]);
+    });
+  }
+
+  /** Bring everything that is not CSS-switched into `language`. */
+  function apply(language) {
+    root.lang = language;
+    root.setAttribute("data-course-language", language);
+    for (const set of document.querySelectorAll(".course-languages")) {
+      const input = set.querySelectorAll(":scope > input")[language === "en" ? 1 : 0];
+      if (input && !input.checked) input.checked = true; // print CSS and Material read the radios
+    }
+    for (const element of document.querySelectorAll("[data-course-attrs]")) {
+      const values = JSON.parse(element.getAttribute("data-course-attrs"));
+      for (const [name, text] of Object.entries(values)) element.setAttribute(name, text[language]);
+    }
+    const data = pageData();
+    if (data) document.title = data.title[language];
+    materialStrings(language);
+  }
+
+  /** The tab set at the top of the window, to keep the reader's place when the text changes. */
+  function placeMark() {
+    const top = (document.querySelector(".md-header") || {}).offsetHeight || 0;
+    for (const set of document.querySelectorAll(".course-languages")) {
+      const box = set.getBoundingClientRect();
+      if (box.bottom > top) return { set, top: box.top };
+    }
+    return null;
+  }
+
+  function switchTo(language, { keepPlace = true, remember = true } = {}) {
+    if (language === current() && (!remember || stored() === language)) return;
+    const changed = language !== current();
+    const mark = keepPlace && placeMark();
+    apply(language);
+    if (remember) store(language);
+    if (mark) window.scrollBy(0, mark.set.getBoundingClientRect().top - mark.top);
+    if (changed) document.dispatchEvent(new CustomEvent("course:language", { detail: { lang: language } }));
+  }
+
+  /** A link to a section in the other language switches to that language, then shows it. */
+  function revealHash() {
     const id = decodeURIComponent(location.hash.slice(1));
     const target = id && document.getElementById(id);
-    const language = target && languageOf(target);
-    if (!language || language === activeLanguage(root)) return;
-    // Select that language in every tab set (Material links them once its tabs are mounted,
-    // which may be after this runs), then bring the target into view.
-    for (const set of root.querySelectorAll(".tabbed-set")) {
-      for (const label of set.querySelectorAll(":scope > .tabbed-labels > label")) {
-        if (label.textContent.trim() === language) label.click();
-      }
+    const block = target && target.closest(".course-languages > .tabbed-content > .tabbed-block[lang]");
+    if (!block) return;
+    if (block.lang !== current()) {
+      switchTo(block.lang, { keepPlace: false });
+      target.scrollIntoView();
+    } else if (stored() !== block.lang) {
+      store(block.lang); // the head script showed the linked language before first paint
     }
-    target.scrollIntoView();
   }
 
+  document.addEventListener("click", (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest("[data-course-switch]")) return;
+    switchTo(current() === "ko" ? "en" : "ko");
+  });
+  window.addEventListener("hashchange", revealHash);
+
   function setup() {
-    const root = document.querySelector(".md-content") || document;
-    revealHash(root);
-    syncToc(root);
-    root.addEventListener("change", () => syncToc(root));
+    apply(current()); // after an instant navigation: new content, Korean radios and <title>
+    revealHash();
   }
 
   if (window.document$) {
@@ -62,5 +136,4 @@
   } else {
     document.addEventListener("DOMContentLoaded", setup);
   }
-  window.addEventListener("hashchange", () => revealHash(document.querySelector(".md-content") || document));
 })();

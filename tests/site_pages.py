@@ -1,0 +1,65 @@
+"""The built site for the browser tests of language and accessibility: built once per test
+module with --strict, served on a loopback port, and the list of its pages."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hooks.site_server import make_server
+from tests.helpers import mkdocs_build
+
+LANGUAGES = {"ko": "한국어", "en": "English"}  # the reader's choice, as Material stores it (`__tabs`)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, as URL paths relative to its root ("", "lectures/20-…/")."""
+    pages = []
+    for html in sorted(site.rglob("index.html")):
+        relative = html.parent.relative_to(site).as_posix()
+        if relative.split("/")[0] in {"assets", "downloads", "pdf", "search"}:
+            continue
+        pages.append("" if relative == "." else relative + "/")
+    return pages
+
+
+@pytest.fixture(scope="module")
+def site_port() -> int:
+    """A free loopback port, known before the build: Material's instant navigation follows only
+    links whose address (port included) is in the sitemap, which the build writes from site_url."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_URL", f"http://127.0.0.1:{site_port}/")
+        build = mkdocs_build(site)
+    assert build.returncode == 0, build.stderr[-3000:]
+    return site
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path, site_port: int) -> Iterator[str]:
+    """The built site's address (its site_url), ending in "/"."""
+    server = make_server(str(built_site), "127.0.0.1", site_port, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{site_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def choose(language: str) -> str:
+    """An init script that makes `language` the reader's stored choice before a page loads."""
+    return f"localStorage.setItem('/.__tabs', JSON.stringify([{LANGUAGES[language]!r}]))"

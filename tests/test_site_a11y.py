@@ -1,0 +1,69 @@
+"""Accessibility of every page, in both languages and both colour schemes: axe-core (npm,
+fetched once with `npm pack` and checked by SHA-256, like the site's vendored files) runs in
+Debian's Chromium on each page of the built site. Any critical or serious violation fails,
+named by rule, page, language and scheme with the elements it found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from hooks.vendor_assets import npm_file
+from tests.site_pages import built_site, choose, site_pages, site_port, site_url
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser  # the `browser` fixture: tests/conftest.py
+
+__all__ = ["built_site", "site_port", "site_url"]  # fixtures
+
+AXE = (
+    "axe-core",
+    "4.14.1",
+    "package/axe.min.js",
+    "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c",
+)
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+FAILING = {"critical", "serious"}
+SCHEMES = {"light": "default", "dark": "slate"}  # the reader's system setting → Material's scheme
+
+RUN = """tags => axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+  .then(result => result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ")
+      + (n.failureSummary ? " — " + n.failureSummary.split("\\n")[1] : "")),
+  })))"""
+
+
+@pytest.fixture(scope="module")
+def axe() -> Path:
+    return npm_file(*AXE)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_every_page_has_no_critical_or_serious_axe_violation(
+    browser: Browser, site_url: str, built_site: Path, axe: Path, language: str, scheme: str
+) -> None:
+    context = browser.new_context(color_scheme="dark" if scheme == "dark" else "light")
+    context.add_init_script(choose(language))
+    tab = context.new_page()
+    found: list[str] = []
+    try:
+        for path in site_pages(built_site):
+            tab.goto(site_url + path)
+            shown = tab.evaluate("[document.documentElement.lang, document.body.dataset.mdColorScheme]")
+            assert shown == [language, SCHEMES[scheme]], f"/{path}: {shown}"
+            tab.add_script_tag(path=str(axe))
+            violations: list[dict[str, Any]] = tab.evaluate(RUN, TAGS)
+            for violation in violations:
+                if violation["impact"] in FAILING:
+                    nodes = violation["nodes"]
+                    found.append(
+                        f"{violation['impact']} {violation['id']} ({violation['help']}) on /{path} "
+                        f"[{language}, {scheme}]: {len(nodes)} nodes, e.g. " + "; ".join(nodes[:3])
+                    )
+    finally:
+        context.close()
+    assert not found, f"{len(found)} axe violations:\n" + "\n".join(found)
