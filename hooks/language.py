@@ -191,12 +191,20 @@ _SHARED_TITLE = re.compile(
 )
 
 
+# ... and so is a folded box shared by both languages: ??? success "풀이: A1 · Solution: A1"
+_SHARED_SUMMARY = re.compile(r"<summary>([^<]*[\uac00-\ud7a3][^<]*) · ([^<\uac00-\ud7a3]+)</summary>")
+
+
 def split_shared_titles(content: str) -> str:
-    """A shared code block's "한국어 · English" title shows the reader's half."""
-    return _SHARED_TITLE.sub(
+    """A shared code block's or folded box's "한국어 · English" title shows the reader's half."""
+    content = _SHARED_TITLE.sub(
         lambda m: (
             f'<span class="filename">{both(Bilingual(html.unescape(m[1]), html.unescape(m[2])))}</span>'
         ),
+        content,
+    )
+    return _SHARED_SUMMARY.sub(
+        lambda m: f"<summary>{both(Bilingual(html.unescape(m[1]), html.unescape(m[2])))}</summary>",
         content,
     )
 

@@ -267,6 +267,11 @@ def _plain(piece: str) -> str:
     return _squeeze(html.unescape(_TAGS.sub("", piece)))
 
 
+def _only_in(text: str, language_text: str) -> str:
+    """The fragments of a section's text that a reader of one language sees on the page."""
+    return " ".join(piece for piece in fragments(text) if _plain(piece) in language_text).strip()
+
+
 def redistribute(entries: list[dict[str, Any]], page: PageText) -> list[dict[str, Any]]:
     """One page's entries, each tagged with its language. The page-level entry comes once per
     language, titled in it, holding only that language's opening text: Material's search files
@@ -282,6 +287,8 @@ def redistribute(entries: list[dict[str, Any]], page: PageText) -> list[dict[str
         anchor = str(entry["location"]).partition("#")[2]
         code = page.anchors.get(anchor)
         tagged = {**entry, "lang": code} if code else dict(entry)
+        if code:  # a shared box after this heading may hold both languages' nested tabs: keep this one's
+            tagged["text"] = _only_in(str(entry.get("text", "")), page.text.get(code, ""))
         sections.append(tagged)
         for reader in [code] if code else CODES:
             by_anchor[(reader, anchor)] = tagged
