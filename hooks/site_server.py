@@ -160,9 +160,10 @@ def make_server(folder: str | Path, host: str, port: int, *, quiet: bool) -> htt
 
 
 @contextmanager
-def serve_gzip(folder: str) -> Iterator[str]:
-    """Serve `folder` on a free loopback port in a background thread; yield its base URL."""
-    server = make_server(folder, "127.0.0.1", 0, quiet=True)
+def serve_gzip(folder: str, port: int = 0) -> Iterator[str]:
+    """Serve `folder` on a loopback port (a free one unless given) in a background thread;
+    yield its base URL."""
+    server = make_server(folder, "127.0.0.1", port, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

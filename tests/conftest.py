@@ -11,7 +11,7 @@ from docstest.docker.scope import require_docker
 from tests.helpers import require_chromium
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +47,14 @@ def browser() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context and tab per test (no stored language or storage carried over)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()

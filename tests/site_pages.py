@@ -4,13 +4,12 @@ module with --strict, served on a loopback port, and the list of its pages."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from hooks.site_server import make_server
+from hooks.site_server import serve_gzip
 from tests.helpers import mkdocs_build
 
 LANGUAGES = {"ko": "한국어", "en": "English"}  # the reader's choice, as Material stores it (`__tabs`)
@@ -49,15 +48,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path
 @pytest.fixture(scope="module")
 def site_url(built_site: Path, site_port: int) -> Iterator[str]:
     """The built site's address (its site_url), ending in "/"."""
-    server = make_server(str(built_site), "127.0.0.1", site_port, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{site_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_gzip(str(built_site), port=site_port) as base:
+        yield base
 
 
 def choose(language: str) -> str:

@@ -18,12 +18,12 @@ import pytest
 
 from hooks import diagramcache, diagramhtml, diagramrender
 from hooks.diagramcache import SCHEMES, DiagramError, Job
-from hooks.pdf import serve_folder
-from tests.helpers import mkdocs_build
+from tests.site_pages import built_site, site_port, site_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+__all__ = ["built_site", "site_port", "site_url"]  # fixtures (tests/site_pages.py)
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 SOURCE = 'flowchart LR\n    accTitle: Two boxes\n    a["A"] --> b["B"]'
@@ -165,20 +165,6 @@ def test_the_figure_is_named_out_of_search_and_keyed_by_scheme() -> None:
 # -- the built site in a browser -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(site)
-    assert build.returncode == 0, build.stderr[-3000:]
-    return site
-
-
-@pytest.fixture(scope="module")
-def site_url(built: Path) -> Iterator[str]:
-    with serve_folder(str(built)) as base:
-        yield base
-
-
 def page_paths(site: Path) -> list[str]:
     return sorted(str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html"))
 
@@ -192,8 +178,8 @@ def fence_counts() -> dict[str, int]:
     return counts
 
 
-def test_diagram_source_is_not_in_the_search_index(built: Path) -> None:
-    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+def test_diagram_source_is_not_in_the_search_index(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = json.dumps(index, ensure_ascii=False)
     for word in ("flowchart", "accTitle", "CMD: node server.js"):
         assert word not in text, word
@@ -228,7 +214,7 @@ SCAN = """() => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_draws_its_diagrams_as_one_svg_per_scheme_without_mermaid(
-    browser: Browser, built: Path, site_url: str, scheme: str
+    browser: Browser, built_site: Path, site_url: str, scheme: str
 ) -> None:
     expected = fence_counts()
     assert len(expected) >= 4
@@ -238,7 +224,7 @@ def test_every_page_draws_its_diagrams_as_one_svg_per_scheme_without_mermaid(
     tab = context.new_page()
     material = {"light": "default", "dark": "slate"}[scheme]
     try:
-        for path in page_paths(built):
+        for path in page_paths(built_site):
             tab.goto(site_url + path.removeprefix("./"), wait_until="domcontentloaded")
             found = tab.evaluate(SCAN)
             assert found["scheme"] == material, path

@@ -18,7 +18,7 @@ from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font
 from tests.helpers import mkdocs_build, require_fonts
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
+    from playwright.sync_api import Page  # the `browser` fixture: tests/conftest.py
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,16 +31,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert build.returncode == 0, build.stderr[-3000:]
     with serve_folder(str(site)) as base:
         yield base.rstrip("/")
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 LECTURE_20 = "/lectures/20-external-images/"

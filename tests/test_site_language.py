@@ -9,7 +9,6 @@ visible outside code, in Korean no English prose paragraph is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,16 +26,6 @@ LECTURE_20 = "lectures/20-external-images/"
 LECTURE_22 = "lectures/22-dockerfile/"
 # The house style (a maintainers' page) teaches Korean style: its English quotes Korean words.
 QUOTES_KOREAN = {"maintainers/style/"}
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def reader(browser: Browser, language: str) -> tuple[Page, list[str]]:

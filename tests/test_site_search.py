@@ -10,11 +10,8 @@ The words themselves: tests/test_search_tokenizer.py.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from tests.helpers import mkdocs_build
+from tests.site_pages import built_site, site_port, site_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
+__all__ = ["built_site", "site_port", "site_url"]  # fixtures (tests/site_pages.py)
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "tests" / "content" / "search-queries.yml"
 # Issue 9's bar is 95 %. With lectures 32-41 in the index it measures 91.3 % (94 of 103; the misses rank
@@ -63,34 +61,11 @@ def load_queries(path: Path = QUERIES) -> list[Query]:
     return found
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(folder)
-    assert build.returncode == 0, build.stderr[-3000:]
-    return folder
-
-
-@pytest.fixture(scope="module")
-def site_url(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def index(site: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+def index(built_site: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
     return data
 
 
