@@ -63,12 +63,15 @@ test("particles and endings are cut off Korean words", () => {
     격리된: "격리", 격리되어: "격리", 실행하려면: "실행", 삭제됩니다: "삭제", 빌드하기: "빌드",
     컨테이너에서는: "컨테이너", 컨테이너들을: "컨테이너", 앱을: "앱", 앱에서: "앱", 포트를: "포트",
     볼륨으로: "볼륨", 파일로: "파일", 서버로: "서버", 노출하려면: "노출", 지우기: "지우", 멈추고: "멈추",
+    컨테이너이므로: "컨테이너", 이미지여서: "이미지", 컨테이너라면: "컨테이너", 실행하므로: "실행", 실행했는지: "실행",
+    지우거나: "지우", 서버나: "서버", 컨테이너뿐: "컨테이너", 이미지이자: "이미지", 무엇이든: "무엇",
   };
   for (const [word, stem] of Object.entries(cases)) assert.equal(term(word), stem, word);
 });
 
 test("words that only look inflected stay whole", () => {
-  for (const word of ["이미지", "결과", "추가", "정도", "경로", "크기", "화면", "게이트웨이", "차이", "레이어", "컨테이너", "순서"]) {
+  for (const word of ["이미지", "결과", "추가", "정도", "경로", "크기", "화면", "게이트웨이", "차이", "레이어", "컨테이너", "순서",
+    "메시지", "따라서", "하나", "모든"]) {
     assert.equal(term(word), word);
   }
 });
@@ -115,4 +118,18 @@ test("a one-syllable word left by a cut is matched whole, not as a prefix", () =
   const idx = index({ a: "시작하기 전에 확인합니다", b: "전체 목록을 전달합니다" });
   assert.deepEqual(search(idx, "전에"), ["a"]);
   assert.deepEqual(search(idx, "전").sort(), ["a", "b"]); // still typing: a prefix
+});
+
+test("the word typed outranks a rarer longer word that starts with it", () => {
+  // lunr weighs each word a prefix expands to by its own rarity: 컨테이너포트 (1 text of 3) beat
+  // 컨테이너 (2 of 3) for the query 컨테이너. It is still found, last.
+  const idx = index({ a: "컨테이너를 지웁니다", b: "컨테이너를 멈춥니다", c: "컨테이너포트를 정합니다" });
+  assert.deepEqual(search(idx, "컨테이너").slice(2), ["c"]);
+  assert.equal(search(idx, "컨테이너").length, 3);
+});
+
+test("question words do not count in a query", () => {
+  const idx = index({ a: "포트를 여는 방법은 두 가지입니다", b: "포트를 게시합니다" });
+  assert.deepEqual(search(idx, "방법"), []);
+  assert.deepEqual(search(idx, "뭐가 게시하는 방법"), ["b"]);
 });
