@@ -22,7 +22,7 @@ from .exits import install_exit_handlers, sweep_page_folders
 from .model import Block, Page, PageError
 from .parse import parse_page
 from .runner import BlockFailure, PageRun
-from .shard import Sharding, parse_shard
+from .shard import Sharding, file_of, heaviest_first, load_durations, parse_shard
 from .shell import ShellDied
 from .update import apply_updates
 
@@ -101,6 +101,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # (`-n N` alone means --dist load, which would split a page across workers.)
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadfile"
+    # xdist would hand out files by their number of tests; keep the heaviest-first order that
+    # pytest_collection_modifyitems gives them.
+    if getattr(config.option, "dist", "no") in ("loadfile", "loadscope"):
+        config.option.loadscopereorder = False
     shard = config.getoption("shard")
     if shard is not None or config.getoption("store_durations"):
         try:
@@ -125,18 +129,16 @@ def pytest_runtest_makereport(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Heaviest pages first, each kept whole and in order: with pytest-xdist, the longest
-    pages then start at once on different workers instead of ending up last on one."""
-    first: dict[int, int] = {}  # a page's (or a test's) position in the collected order
-    for index, item in enumerate(items):
-        first.setdefault(id(item.parent) if isinstance(item.parent, DocPage) else id(item), index)
-
-    def key(item: pytest.Item) -> tuple[float, int]:
-        if isinstance(item.parent, DocPage):
-            return (-_page_weight(item.parent.page, dialect_of(config)), first[id(item.parent)])
-        return (0.0, first[id(item)])
-
-    items.sort(key=key)
+    """Heaviest files first (a page or a test module, each kept whole and in order): by the
+    seconds the durations file measured (--store-durations), else an estimate. With
+    pytest-xdist the longest files then start at once on different workers instead of ending
+    the run alone on one."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(file_of(item), []).append(item)
+    measured = load_durations(Path(config.rootpath, config.getini("docstest_durations")))
+    weights = {name: measured.get(name, _file_weight(group)) for name, group in files.items()}
+    items[:] = [item for name in heaviest_first(weights) for item in files[name]]
 
 
 def _file_weight(items: list[pytest.Item]) -> float:

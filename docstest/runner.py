@@ -542,7 +542,7 @@ class PageRun:
     def close(self) -> list[str]:
         """Remove everything the page made; return notes on what could not be removed."""
         notes = []
-        for background in self.backgrounds:
+        for background in self.backgrounds:  # still running only when the page was cut short
             background.job.stop()
         self.shell.close()
         try:

@@ -39,6 +39,13 @@ def assign(weights: Mapping[str, float], parts: int) -> list[list[str]]:
     return chosen
 
 
+def heaviest_first(weights: Mapping[str, float]) -> list[str]:
+    """File names, heaviest first; equal weights keep the order given (the collected order).
+    With pytest-xdist handing out whole files in this order, the longest files start first
+    instead of ending the run alone on one worker (longest-processing-time-first)."""
+    return sorted(weights, key=lambda name: -weights[name])
+
+
 def load_durations(path: Path) -> dict[str, float]:
     """Measured seconds per file; a missing or unreadable file means: estimate them all."""
     try:

@@ -58,9 +58,11 @@ class BackgroundJob:
             return True
         return True
 
-    def stop(self, grace: float = 10) -> None:
-        """Ctrl+C first (what a learner presses), then SIGTERM, then SIGKILL."""
-        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 3), (signal.SIGKILL, 2)):
+    def stop(self, grace: float = 3) -> None:
+        """Ctrl+C first (what a learner presses), then SIGTERM, then SIGKILL. A server that
+        handles Ctrl+C ends within milliseconds; one that ignores it (a container's PID-1
+        `node -e` server) would hold its page, or an interrupted run, for the whole grace."""
+        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 1), (signal.SIGKILL, 2)):
             if not self.running():
                 return
             with contextlib.suppress(ProcessLookupError):

@@ -1,5 +1,6 @@
-"""The built site for the browser tests of language and accessibility: built once per test
-module with --strict, served on a loopback port, and the list of its pages."""
+"""The built site for the site's browser tests (language, accessibility, search, diagrams, the
+browser suite): built once per test process with --strict (a site build is about 10 s of CPU,
+and these modules only read it), served on a loopback port, and the list of its pages."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site_port() -> int:
     """A free loopback port, known before the build: Material's instant navigation follows only
     links whose address (port included) is in the sitemap, which the build writes from site_url."""
@@ -35,7 +36,7 @@ def site_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path:
     site = tmp_path_factory.mktemp("site")
     with pytest.MonkeyPatch.context() as patch:
@@ -45,7 +46,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path
     return site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site_url(built_site: Path, site_port: int) -> Iterator[str]:
     """The built site's address (its site_url), ending in "/"."""
     with serve_gzip(str(built_site), port=site_port) as base:

@@ -974,6 +974,31 @@ def test_shard_runs_whole_pages_and_the_parts_add_up_to_everything(site: pytest.
     assert "p1.md" in (site.path / ".docstest-durations.json").read_text()
 
 
+def test_files_run_heaviest_first_by_measured_seconds_and_xdist_keeps_that_order(
+    site: pytest.Pytester,
+) -> None:
+    """The longest files start first (on different xdist workers), not last on one."""
+    for number in range(1, 4):
+        page(site, "```console\n$ true\n```\n" * number, f"p{number}.md")
+    site.makepyfile(test_quick="def test_one():\n    pass\n")
+    names = ["p1.md", "p2.md", "p3.md", "test_quick.py"]
+
+    def order() -> list[str]:
+        lines = run(site, *names, "--collect-only", "-q").outlines
+        return list(dict.fromkeys(line.split("::")[0] for line in lines if "::" in line))
+
+    estimated = [name for name in order() if name.endswith(".md")]
+    assert estimated == ["p3.md", "p2.md", "p1.md"]  # estimated: more commands, more seconds
+    (site.path / ".docstest-durations.json").write_text('{"p1.md": 90, "test_quick.py": 60, "p3.md": 0}')
+    assert order() == ["p1.md", "test_quick.py", "p2.md", "p3.md"]  # measured seconds win
+    site.makeconftest(
+        "def pytest_collection_finish(session):\n"
+        "    print('reorder:', session.config.option.loadscopereorder)\n"
+    )
+    shown = run(site, "p1.md", "-n", "1", "--collect-only", "-q").outlines
+    assert "reorder: False" in shown, shown
+
+
 def _report_lines(result: pytest.RunResult) -> list[str]:
     """The failure reports, without pytest's short summary (under CI=true pytest does not
     shorten it, so it repeats each report in full)."""

@@ -7,30 +7,26 @@ Search: tests/test_site_search.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from hooks.pdf import serve_folder
 from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font
-from tests.helpers import mkdocs_build, require_fonts
+from tests.helpers import require_fonts
+from tests.site_pages import built_site, site_port, site_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page  # the `browser` fixture: tests/conftest.py
 
 REPO = Path(__file__).resolve().parent.parent
+__all__ = ["built_site", "site_port", "site_url"]  # fixtures (tests/site_pages.py)
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site built with --strict and served on a free loopback port."""
-    site = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(site)
-    assert build.returncode == 0, build.stderr[-3000:]
-    with serve_folder(str(site)) as base:
-        yield base.rstrip("/")
+def site_root(site_url: str) -> str:
+    """The served site's address without the final "/" (the paths below start with one)."""
+    return site_url.rstrip("/")
 
 
 LECTURE_20 = "/lectures/20-external-images/"
@@ -46,8 +42,8 @@ def visible_switches(page: Page) -> int:
     )
 
 
-def test_one_language_switch_per_page_and_the_choice_is_remembered(page: Page, site_url: str) -> None:
-    page.goto(site_url + LECTURE_20)
+def test_one_language_switch_per_page_and_the_choice_is_remembered(page: Page, site_root: str) -> None:
+    page.goto(site_root + LECTURE_20)
     assert visible_switches(page) == 1, "one language switch on a page: the header's"
     korean = page.locator("#l20-isolation")
     english = page.locator("#l20-isolation-en")
@@ -59,31 +55,31 @@ def test_one_language_switch_per_page_and_the_choice_is_remembered(page: Page, s
     assert "Containers are isolated" in texts and "격리" not in texts
     page.reload()
     assert page.locator("#l20-isolation-en").is_visible()
-    page.goto(site_url + "/lectures/22-dockerfile/")
+    page.goto(site_root + "/lectures/22-dockerfile/")
     assert page.evaluate("document.documentElement.lang") == "en"
     headings = page.locator("h1:visible, h2:visible").all_inner_texts()
     assert headings and all(not any("\uac00" <= ch <= "\ud7a3" for ch in h) for h in headings), headings
     page.get_by_role("button", name="한국어").click()
-    page.goto(site_url + LECTURE_20)
+    page.goto(site_root + LECTURE_20)
     assert korean.is_visible() and page.evaluate("document.documentElement.lang") == "ko"
 
 
-def test_deep_link_to_the_other_language_switches_to_it(page: Page, site_url: str) -> None:
-    page.goto(site_url + LECTURE_20 + "#l20-isolation-en")
+def test_deep_link_to_the_other_language_switches_to_it(page: Page, site_root: str) -> None:
+    page.goto(site_root + LECTURE_20 + "#l20-isolation-en")
     assert page.locator("#l20-isolation-en").is_visible()
     assert page.evaluate("[document.documentElement.lang, localStorage.getItem('/.__tabs')]") == [
         "en",
         '["English"]',
     ], "the linked language is shown and becomes the reader's choice"
-    page.goto(site_url + LECTURE_20 + "#l20-isolation")  # a Korean section, while English is chosen
+    page.goto(site_root + LECTURE_20 + "#l20-isolation")  # a Korean section, while English is chosen
     assert page.locator("#l20-isolation").is_visible() and not page.locator("#l20-isolation-en").is_visible()
     assert page.evaluate("document.documentElement.lang") == "ko"
 
 
-def test_diagrams_render_from_the_site_itself(page: Page, site_url: str) -> None:
+def test_diagrams_render_from_the_site_itself(page: Page, site_root: str) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(site_url + "/lectures/19-images-and-containers/", wait_until="load")
+    page.goto(site_root + "/lectures/19-images-and-containers/", wait_until="load")
     # hooks/diagrams.py drew the diagram at build time: an inline SVG, named, no script to run
     diagram = page.locator("figure.course-diagram > svg[role=img]:visible")
     assert diagram.count() == 1
@@ -92,12 +88,12 @@ def test_diagrams_render_from_the_site_itself(page: Page, site_url: str) -> None
     assert "컨테이너 1" in (diagram.text_content() or "")
     assert page.evaluate("typeof window.mermaid") == "undefined"
     assert not [url for url in requests if "mermaid" in url], "no Mermaid is loaded"
-    foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith("data:")]
+    foreign = [url for url in requests if not url.startswith(site_root) and not url.startswith("data:")]
     assert foreign == [], f"third-party requests: {foreign}"
 
 
-def test_copy_button_copies_commands_only(page: Page, site_url: str) -> None:
-    page.goto(site_url + LECTURE_20)
+def test_copy_button_copies_commands_only(page: Page, site_root: str) -> None:
+    page.goto(site_root + LECTURE_20)
     # What Material's copy button puts on the clipboard: the block's innerText while it
     # carries data-md-copying (see Material's clipboard code).
     copied = page.evaluate("""() => {
@@ -128,10 +124,10 @@ def drawn_with(page: Page, selector: str) -> set[str]:
     ids=["heading", "korean-text", "code"],
 )
 def test_text_and_code_are_drawn_in_the_fonts_the_project_installs(
-    page: Page, site_url: str, selector: str, font: Font
+    page: Page, site_root: str, selector: str, font: Font
 ) -> None:
     require_fonts()
-    page.goto(site_url + LECTURE_20)
+    page.goto(site_root + LECTURE_20)
     drawn = drawn_with(page, selector)
     assert font.family in drawn, drawn
     assert drawn <= {named.family for named in FONTS}, f"fontconfig fell back to {drawn}"
