@@ -1,13 +1,13 @@
 """MkDocs hook: one page carries both languages, marked so the reader sees one at a time.
 
 The pages hold Korean and English in content tabs ("한국어" / "English"). This hook marks each
-of those tab sets as a language set (`course-languages`, `lang` on each block), takes its tab
-bar and radio inputs out of the keyboard order and the accessibility tree (the header's
-switch, overrides/partials/header.html, chooses the language), writes the page's H1 in both
-languages from its front matter, and gives the nav, the TOC and the templates their titles in
-both languages. What is shown is decided by `<html data-course-language>` in CSS
-(docs/assets/stylesheets/course.css), set before first paint by overrides/main.html and kept
-in step by docs/assets/javascripts/language.js.
+of those tab sets as a language set (`course-languages`, `lang` on each block, no `data-tabs`:
+Material's script leaves it alone), takes its tab bar and radio inputs out of the keyboard
+order and the accessibility tree (the header's switch, overrides/partials/header.html, chooses
+the language), writes the page's H1 in both languages from its front matter, and gives the
+nav, the TOC and the templates their titles in both languages. What is shown is decided by
+`<html data-course-language>` in CSS (docs/assets/stylesheets/course.css), set before first
+paint by overrides/main.html and kept in step by docs/assets/javascripts/language.js.
 """
 
 from __future__ import annotations
@@ -111,6 +111,10 @@ def mark_language_sets(content: str, where: str) -> tuple[str, dict[str, str]]:
         end = _div_end(content, match.start(), where)
         head = content[match.start() : labels.end()]
         head = head.replace('tabbed-alternate"', 'tabbed-alternate course-languages"', 1)
+        # Without data-tabs, Material's bundle mounts no tab component on the set: no prev/next
+        # buttons, size and visibility observers, forced layouts per set at load (Lighthouse's
+        # blocking time), nor its own content.tabs.link switching; language.js drives the set.
+        head = head.replace(f' data-tabs="{match.group(1)}:2"', "", 1)
         head = _INPUT.sub('<input inert tabindex="-1" aria-hidden="true" ', head, count=2)
         head = head.replace('<div class="tabbed-labels">', '<div class="tabbed-labels" hidden>', 1)
         rest = content[labels.end() : end]

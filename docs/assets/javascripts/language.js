@@ -42,20 +42,22 @@
   function materialStrings(language) {
     const ui = (window.__course && window.__course.ui[language]) || {};
     const set = (selector, apply) => document.querySelectorAll(selector).forEach(apply);
-    set(".md-skip", (link) => (link.textContent = ui["action.skip"]));
-    set(".md-search", (dialog) => dialog.setAttribute("aria-label", ui["search"]));
-    set(".md-search__input", (input) => {
-      input.setAttribute("placeholder", ui["search.placeholder"]);
-      input.setAttribute("aria-label", ui["search.placeholder"]);
+    set(".md-skip", (link) => {
+      if (link.textContent !== ui["action.skip"]) link.textContent = ui["action.skip"];
     });
-    set(".md-search__options", (nav) => nav.setAttribute("aria-label", ui["search"]));
+    set(".md-search", (dialog) => setIfChanged(dialog, "aria-label", ui["search"]));
+    set(".md-search__input", (input) => {
+      setIfChanged(input, "placeholder", ui["search.placeholder"]);
+      setIfChanged(input, "aria-label", ui["search.placeholder"]);
+    });
+    set(".md-search__options", (nav) => setIfChanged(nav, "aria-label", ui["search"]));
     set('.md-search__options [type="reset"]', (button) => {
-      button.setAttribute("title", ui["search.reset"]);
-      button.setAttribute("aria-label", ui["search.reset"]);
+      setIfChanged(button, "title", ui["search.reset"]);
+      setIfChanged(button, "aria-label", ui["search.reset"]);
     });
     set('[data-md-component="search-share"]', (link) => {
-      link.setAttribute("title", ui["search.share"]);
-      link.setAttribute("aria-label", ui["search.share"]);
+      setIfChanged(link, "title", ui["search.share"]);
+      setIfChanged(link, "aria-label", ui["search.share"]);
     });
     const other = window.__course && window.__course.ui[language === "ko" ? "en" : "ko"];
     set(".md-search-result__meta", (meta) => {
@@ -63,26 +65,52 @@
         meta.textContent = ui["search.result.initializer"];
       }
     });
-    set("nav.md-code__nav", (nav, index) => nav.setAttribute("aria-label", `${ui["course.code"]} ${index + 1}`));
+    set("nav.md-code__nav", (nav) => nameToolbar(nav, ui));
     set('.md-code__button[data-md-type="copy"], .md-clipboard', (button) => {
-      button.setAttribute("title", ui["clipboard.copy"]);
+      setIfChanged(button, "title", ui["clipboard.copy"]);
     });
+  }
+
+  /** Each code block's toolbar (a <nav> Material adds) is a landmark: "Code block 3", numbered
+      by the block's place on the page, so every landmark has a name of its own. */
+  function nameToolbar(nav, ui) {
+    const block = nav.closest("pre");
+    const number = block ? [...document.querySelectorAll("pre")].indexOf(block) + 1 : 0;
+    setIfChanged(nav, "aria-label", `${ui["course.code"]} ${number}`);
+  }
+
+  /** A code block's toolbar that Material makes after the load (a page's content replaced by
+      instant navigation) is named when it appears. */
+  new MutationObserver((records) => {
+    const ui = window.__course && window.__course.ui[current()];
+    if (!ui) return;
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node instanceof Element && node.matches("nav.md-code__nav")) nameToolbar(node, ui);
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+
+  /** Writes only what changes: even an unchanged `lang` makes the browser restyle every element
+      (a :lang() check), and a page load calls apply() once when nothing has changed. */
+  function setIfChanged(element, name, value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
   }
 
   /** Bring everything that is not CSS-switched into `language`. */
   function apply(language) {
-    root.lang = language;
-    root.setAttribute("data-course-language", language);
+    setIfChanged(root, "lang", language);
+    setIfChanged(root, "data-course-language", language);
     for (const set of document.querySelectorAll(".course-languages")) {
       const input = set.querySelectorAll(":scope > input")[language === "en" ? 1 : 0];
-      if (input && !input.checked) input.checked = true; // print CSS and Material read the radios
+      if (input && !input.checked) input.checked = true; // print CSS reads the radios
     }
     for (const element of document.querySelectorAll("[data-course-attrs]")) {
       const values = JSON.parse(element.getAttribute("data-course-attrs"));
-      for (const [name, text] of Object.entries(values)) element.setAttribute(name, text[language]);
+      for (const [name, text] of Object.entries(values)) setIfChanged(element, name, text[language]);
     }
     const data = pageData();
-    if (data) document.title = data.title[language];
+    if (data && document.title !== data.title[language]) document.title = data.title[language];
     materialStrings(language);
   }
 
