@@ -9,6 +9,10 @@ import pytest
 
 from docstest.docker.scope import require_docker
 from tests.helpers import require_chromium
+from tests.site_pages import built_site, site_port, site_url
+
+# The built, served site (one per test process) for every browser suite: tests/site_pages.py.
+__all__ = ["built_site", "site_port", "site_url"]
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

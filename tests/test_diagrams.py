@@ -18,12 +18,10 @@ import pytest
 
 from hooks import diagramcache, diagramhtml, diagramrender
 from hooks.diagramcache import SCHEMES, DiagramError, Job
-from tests.site_pages import built_site, site_port, site_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-__all__ = ["built_site", "site_port", "site_url"]  # fixtures (tests/site_pages.py)
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 SOURCE = 'flowchart LR\n    accTitle: Two boxes\n    a["A"] --> b["B"]'

@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from hooks.vendor_assets import npm_file
-from tests.site_pages import built_site, choose, site_pages, site_port, site_url
+from tests.site_pages import choose, site_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser  # the `browser` fixture: tests/conftest.py
 
-__all__ = ["built_site", "site_port", "site_url"]  # fixtures
 
 AXE = (
     "axe-core",

@@ -14,13 +14,11 @@ import pytest
 
 from provision.browser import CODE_FONT, FONTS, TEXT_FONT, Font
 from tests.helpers import require_fonts
-from tests.site_pages import built_site, site_port, site_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page  # the `browser` fixture: tests/conftest.py
 
 REPO = Path(__file__).resolve().parent.parent
-__all__ = ["built_site", "site_port", "site_url"]  # fixtures (tests/site_pages.py)
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.site_pages import built_site, choose, site_pages, site_port, site_url
+from tests.site_pages import choose, site_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
-__all__ = ["built_site", "site_port", "site_url"]  # fixtures
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 LECTURE_20 = "lectures/20-external-images/"

@@ -17,12 +17,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.site_pages import built_site, site_port, site_url
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
-__all__ = ["built_site", "site_port", "site_url"]  # fixtures
 
 LECTURE_22 = "lectures/22-dockerfile/"
 

@@ -20,12 +20,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from tests.site_pages import built_site, site_port, site_url
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
-__all__ = ["built_site", "site_port", "site_url"]  # fixtures (tests/site_pages.py)
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "tests" / "content" / "search-queries.yml"
 # Issue 9's bar. Measured 96.1 % (99 of 103, lectures 18-41) once a query word counts in full and the longer
