@@ -93,6 +93,13 @@ class Dialect:
         its final screen rather than its lines. A block's `terminal` directive wins."""
         return False
 
+    def settle(self, command: str) -> str | None:
+        """A shell script to run, unseen, after `command` returned: it waits until what the CLI
+        still finishes in the background is done (the engine removing a `--rm` container after
+        `docker stop`), as the pause before a learner's next command would. It may only wait,
+        never change anything; None when there is nothing to wait for."""
+        return None
+
     # -- how its output is compared --------------------------------------------------------
 
     def canonical_order(self, text: str) -> str:

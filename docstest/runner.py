@@ -24,6 +24,7 @@ from .update import PendingUpdate
 
 UPDATE_HINT = "accept the real output: pytest --update-docs {path}"
 PORT_RETRIES = 3  # a host port taken between choosing it and the server binding it: try another
+SETTLE_SECONDS = 12.0  # the longest unseen wait after a command (Dialect.settle)
 
 # What a page's shell gets of the runner's environment: what a learner's terminal has too (where
 # programs are, who and where one is, language, time zone, proxies, CA certificates, CI), and
@@ -219,6 +220,7 @@ class PageRun:
                 run = self.shell.run_on_terminal if command.terminal else self.shell.run
                 result, timeout = self._run_command(block, command, run)
                 self._check_status(block, command, result, timeout)
+                self._settle(command)
                 self._compare(block, command, self.rewriter.to_page(result.output))
                 self._capture(block, command, result.output)
                 self._record(block, command, result.output)
@@ -270,6 +272,14 @@ class PageRun:
             if len(mine) == 1:
                 return mine[0]
         return None
+
+    def _settle(self, command: Command) -> None:
+        """Wait, unseen, for what the command's CLI finishes after it returned (Dialect.settle).
+        Waiting is all it does, so its outcome is not the page's: a failure is left to the
+        next command's comparison, which shows what was really there."""
+        script = self.dialect.settle(command.text)
+        if script is not None:
+            self.shell.run(script, min(SETTLE_SECONDS, self._remaining(SETTLE_SECONDS, command.line)))
 
     def _hidden(self, block: Block) -> None:
         """A hidden setup step: it may clean up, never change a file a visible command reads."""

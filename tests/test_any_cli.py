@@ -73,3 +73,43 @@ def test_a_wrong_expectation_fails_with_page_line_and_a_diff(pages: Path) -> Non
     assert "2 failed, 3 passed" in result.stdout.splitlines()[-1]  # the block after it did not run
     for sign in ("Traceback", "INTERNALERROR", 'File "'):
         assert sign not in result.stdout, result.stdout[-3000:]
+
+
+SETTLING_DIALECT = """
+from docstest.dialect import Dialect
+
+
+class Queue(Dialect):
+    # `submit` returns at once; its job lands a moment later, as `docker stop` returns before
+    # the engine has removed a `--rm` container.
+    def settle(self, command):
+        return "while [ ! -e done.txt ]; do sleep 0.1; done" if command.startswith("submit") else None
+
+
+def pytest_docstest_dialect(config):
+    return Queue()
+"""
+
+SETTLING_PAGE = """# A queue
+
+```console
+$ submit() { (sleep 1; echo job > done.txt) & }
+$ submit
+$ cat done.txt
+job
+```
+"""
+
+
+def test_a_dialect_waits_unseen_for_what_a_command_finishes_after_it_returned(pages: Path) -> None:
+    """Dialect.settle: the pause before a learner's next command, which the page does not show."""
+    (pages / "conftest.py").write_text(SETTLING_DIALECT, encoding="utf-8")
+    (pages / "queue.md").write_text(SETTLING_PAGE, encoding="utf-8")
+    result = run(pages, "queue.md")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 passed" in result.stdout.splitlines()[-1], result.stdout[-3000:]
+    # The same page under the plain dialect, which waits for nothing, finds no job yet.
+    (pages / "conftest.py").unlink()
+    result = run(pages, "queue.md")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "No such file or directory" in result.stdout, result.stdout[-3000:]

@@ -33,6 +33,11 @@ class DockerDialect(Dialect):
     def foreign_spans(self, command: str) -> list[Span]:
         return docker_commands.foreign_spans(command)
 
+    def settle(self, command: str) -> str | None:
+        if any(c in _STOPS for c in docker_commands.docker_commands(command)):
+            return _AUTO_REMOVED
+        return None
+
     def canonical_order(self, text: str) -> str:
         return normalise.build_context_first(text)
 
@@ -77,6 +82,16 @@ class DockerDialect(Dialect):
         return 30.0 if page.options.engine == "fresh" else 0.0  # an engine of its own to start
 
 
+# `docker stop` returns once the container has exited; the engine removes a `--rm` one a moment
+# later ("Removal In Progress" in `docker ps -a`). Wait (about 10 s at most, in a subshell) until
+# no stopped container is still to be removed, whichever ones the command named ($(docker ps -q)).
+_STOPS = frozenset({"docker stop", "docker kill", "docker container stop", "docker container kill"})
+_AUTO_REMOVED = """(for _ in $(seq 50); do
+  ids=$(docker ps -aq --filter status=exited --filter status=removing --filter status=dead)
+  [ -z "$ids" ] && break
+  [ -z "$(docker inspect -f '{{if .HostConfig.AutoRemove}}x{{end}}' $ids 2>/dev/null)" ] && break
+  sleep 0.2
+done)"""
 _PORT_ALLOCATED = re.compile(r"port is already allocated", re.I)  # the engine's own words
 
 

@@ -205,3 +205,26 @@ def test_every_plain_port_is_the_hosts() -> None:
 def test_a_taken_port_is_recognised_in_the_dialects_words(line: str, plain: bool, docker: bool) -> None:
     assert PLAIN.port_taken(line) is plain
     assert DOCKER.port_taken(line) is docker
+
+
+@pytest.mark.parametrize(
+    ("command", "waits"),
+    [
+        ("docker stop goalsapp", True),
+        ("docker container stop -t 1 a b", True),
+        ("docker kill $(docker ps -q)", True),
+        ("time docker stop web", True),
+        ("docker ps -a", False),
+        ("docker run -d --rm --name web goals", False),
+        ("docker exec web docker stop other", False),  # the container's own command
+        ("echo docker stop", False),
+    ],
+)
+def test_docker_waits_after_a_stop_for_rm_containers_to_be_removed(command: str, waits: bool) -> None:
+    """`docker stop` returns before the engine has removed a `--rm` container; a learner's
+    next command comes later, so the dialect waits unseen. The plain dialect waits for nothing."""
+    script = DOCKER.settle(command)
+    assert (script is not None) == waits
+    if script is not None:
+        assert "AutoRemove" in script and script.startswith("(") and script.endswith(")")
+    assert PLAIN.settle(command) is None
