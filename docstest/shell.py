@@ -29,6 +29,8 @@ COLUMNS, ROWS = 160, 50
 # The width of the terminal whose final screen `terminal` commands (docker build) show: what
 # a learner's terminal of that width shows, stated in the author's guide and on the pages.
 TERMINAL_COLUMNS = 100
+# How long a program must draw nothing after its prompt before an input is typed at it.
+PROMPT_QUIET = 0.25
 
 
 class ShellDied(RuntimeError):
@@ -213,15 +215,14 @@ class PageShell:
         transcript = ""
         status: int | None = None
         ended = rf"{marker} (\d+)"
+        deadline = started + timeout
         try:
             for text in inputs:
                 # A program that ends before its prompt (`docker run -it nod`: no such image) ends
                 # the wait at once, with its exit status.
-                if self.child.expect([re.escape(prompt), ended], timeout=timeout) == 1:
-                    transcript += self._before()
-                    status = int(self._group())
+                transcript, status = self._await_prompt(transcript, prompt, ended, deadline)
+                if status is not None:
                     break
-                transcript += self._before() + self._after()
                 if text == "^C":
                     self.child.sendintr()
                 elif text == "^D":
@@ -238,6 +239,33 @@ class PageShell:
         except pexpect.EOF as error:
             raise ShellDied("the page's shell ended during an interactive command") from error
         return Result(render_terminal(_without_markers(transcript)), status, time.monotonic() - started)
+
+    def _await_prompt(
+        self, transcript: str, prompt: str, ended: str, deadline: float
+    ) -> tuple[str, int | None]:
+        """Wait until the program waits for input: its prompt at the cursor, on a line of its own,
+        and nothing more drawn for a moment; or until it ended (then its status).
+
+        The prompt's text alone is not enough: a busy program may draw it again over a line
+        being typed, or before the output of the line just entered, and an input typed then
+        lands in the wrong place (seen on a loaded machine: Node's REPL got `^C` before it had
+        printed `2`, so the page's last `^C` never ended it).
+        """
+        while True:
+            remaining = max(0.0, deadline - time.monotonic())
+            if self.child.expect([re.escape(prompt), ended], timeout=remaining) == 1:
+                return transcript + self._before(), int(self._group())
+            transcript += self._before() + self._after()
+            while waiting_at_prompt(transcript + self.child.buffer, prompt) and time.monotonic() < deadline:
+                seen = len(self.child.buffer)
+                self.child.expect([pexpect.TIMEOUT], timeout=PROMPT_QUIET)  # reads on, takes nothing
+                if len(self.child.buffer) == seen:
+                    if seen:  # what followed the prompt (a cursor move): taken, as a match takes it
+                        self.child.expect(r"(?s).+", timeout=0)
+                        transcript += self._before() + self._after()
+                    return transcript, None
+            if time.monotonic() >= deadline:
+                raise pexpect.TIMEOUT("no prompt to type at")
 
     def run_on_terminal(self, command: str, timeout: float, columns: int = TERMINAL_COLUMNS) -> Result:
         """Run `command` on a terminal `columns` wide and return what its screen shows at the end.
@@ -310,6 +338,15 @@ def _default_signals() -> None:
     """
     for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+
+
+def waiting_at_prompt(stream: str, prompt: str, columns: int = COLUMNS) -> bool:
+    """Whether, after `stream`, the terminal's cursor stands right after `prompt` at the start
+    of a line with nothing typed after it: where a program waits for the next input."""
+    screen = pyte.Screen(columns, 2000)
+    pyte.Stream(screen).feed(stream)
+    line = screen.display[screen.cursor.y]
+    return line[: screen.cursor.x].rstrip() == prompt.rstrip() and not line[screen.cursor.x :].strip()
 
 
 def render_terminal(stream: str, columns: int = COLUMNS) -> str:

@@ -1,0 +1,70 @@
+"""Typing into an interactive program (docstest/shell.py): an input is typed only once the
+program waits at its prompt, not when the prompt's text merely went by."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docstest.shell import PageShell, waiting_at_prompt
+
+PREVIEW = "> 1 + 1\r\n\x1b[90m2\x1b[39m\x1b[8G\x1b[1A"  # Node's REPL: a preview under the line being typed
+
+
+@pytest.mark.parametrize(
+    ("stream", "waiting"),
+    [
+        ("Welcome\r\n\x1b[1G\x1b[0J> \x1b[3G", True),  # Node's first prompt, cursor moved after it
+        ("> 1 + 1", False),  # typed, not entered
+        (PREVIEW, False),  # the cursor is back on the typed line
+        ("> 1 + 1\r\r\n2\r\n> ", True),  # entered, answered, asked again
+        ("> 1 + 1\r\r\n> ", True),  # a prompt drawn before the answer is a prompt the program shows
+        ("> 1 + 1\r\r\n> 2", False),  # ... but here the answer followed it: not waiting
+        ("Are you sure you want to continue? [y/N] ", True),
+    ],
+)
+def test_waiting_at_the_prompt_is_read_from_the_screen(stream: str, waiting: bool) -> None:
+    prompt = "Are you sure you want to continue? [y/N] " if stream.startswith("Are") else "> "
+    assert waiting_at_prompt(stream, prompt) is waiting
+
+
+# A REPL that, busy, draws its prompt a moment before its answer, and drops what was typed
+# meanwhile (as a loaded Node REPL lost a line and a `^C`): an input typed at that early prompt
+# is lost, and the page's last input would never end the program.
+EARLY_PROMPT = textwrap.dedent(
+    """
+    import sys, termios, time, tty
+    tty.setraw(0)
+    out = sys.stdout
+    out.write("> "); out.flush()
+    line = ""
+    while True:
+        ch = sys.stdin.read(1)
+        if ch == "\\r":
+            out.write("\\r\\n> "); out.flush()   # the early prompt
+            time.sleep(0.1)
+            termios.tcflush(0, termios.TCIFLUSH)
+            if line == "exit":
+                out.write("\\r\\x1b[Kbye\\r\\n"); out.flush(); break
+            out.write("\\r\\x1b[K" + str(eval(line)) + "\\r\\n> "); out.flush()
+            line = ""
+        else:
+            line += ch; out.write(ch); out.flush()
+    """
+)
+
+
+def test_an_input_waits_for_the_prompt_the_program_waits_at(tmp_path: Path) -> None:
+    (tmp_path / "repl.py").write_text(EARLY_PROMPT, encoding="utf-8")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    shell = PageShell(tmp_path, scratch, {"PATH": "/usr/bin:/bin"})
+    try:
+        result = shell.run_interactive(f"{sys.executable} repl.py", ["1 + 1", "2 * 3", "exit"], "> ", 30)
+    finally:
+        shell.close()
+    assert result.status == 0, result.output
+    assert result.output.splitlines() == ["> 1 + 1", "2", "> 2 * 3", "6", "> exit", "bye"]
