@@ -40,12 +40,19 @@ def require_fonts() -> None:
         unavailable(f"fonts missing: {names} (run `make images`, which installs them as root)")
 
 
+# Runs a test starts check pages, never properties: without Hypothesis's plugin, whose import
+# (about 1.5 s of CPU) was half of a nested pytest's start-up; the suite starts ~150 of them.
+NESTED_ADDOPTS = "-p no:hypothesispytest"
+
+
 def nested_pytest_env(*, own_engine: bool) -> dict[str, str]:
     """Environment for a pytest process a test starts (a real run, as a maintainer starts one):
     without this run's xdist and current-test variables; `own_engine` also drops an adopted
     engine (DOCSTEST_*), so the run starts private engines of its own."""
     drop = ("PYTEST_XDIST", "PYTEST_CURRENT", *(("DOCSTEST_",) if own_engine else ()))
-    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} {NESTED_ADDOPTS}".strip()
+    return env
 
 
 def run_pytest(
