@@ -279,7 +279,7 @@ class PageRun:
         next command's comparison, which shows what was really there."""
         script = self.dialect.settle(command.text)
         if script is not None:
-            self.shell.run(script, min(SETTLE_SECONDS, self._remaining(SETTLE_SECONDS, command.line)))
+            self.shell.run(script, self._remaining(SETTLE_SECONDS, command.line))
 
     def _hidden(self, block: Block) -> None:
         """A hidden setup step: it may clean up, never change a file a visible command reads."""
