@@ -17,7 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from hooks.prose import page_lines
+from hooks.prose import PageLine, page_lines
 from hooks.reading_time import lecture_place, meta_line, reading_minutes
 from hooks.titles import page_title
 
@@ -41,8 +41,10 @@ def lecture_markdown(env: MacrosPlugin, page: Page) -> str:
     return env.render(markdown, force_rendering=True) if meta.get("render_macros") is True else markdown
 
 
-def lecture_lines(env: MacrosPlugin, code: str) -> list[str]:
-    """One Markdown list item per lecture, in nav order, linked relative to the current page."""
+def lecture_lines(env: MacrosPlugin, code: str, lines: dict[str, list[PageLine]] | None = None) -> list[str]:
+    """One Markdown list item per lecture, in nav order, linked relative to the current page.
+    `lines`: each lecture's reading lines by page, kept between the two languages' lists."""
+    lines = {} if lines is None else lines
     navigation: Navigation | None = env.variables.get("navigation")
     if navigation is None or code not in LABELS:
         raise ValueError(f"lecture_list({code!r}): a language 'ko' or 'en', on a page of the nav")
@@ -53,15 +55,19 @@ def lecture_lines(env: MacrosPlugin, code: str) -> list[str]:
         if place is None:
             continue
         title = page_title(Path(page.file.abs_src_path or ""), f"docs/{page.file.src_uri}").in_(code)
-        minutes = reading_minutes(page_lines(lecture_markdown(env, page)), LABELS[code])
+        if page.file.src_uri not in lines:
+            lines[page.file.src_uri] = page_lines(lecture_markdown(env, page))
+        minutes = reading_minutes(lines[page.file.src_uri], LABELS[code])
         link = posixpath.relpath(page.file.src_uri, here or ".")
         items.append(f"- [{title}]({link}) · {meta_line(LABELS[code], place, minutes)}")
     return items
 
 
 def register(env: MacrosPlugin) -> None:
+    lines: dict[str, list[PageLine]] = {}  # one build's (macros are registered anew for each build)
+
     @env.macro
     def lecture_list(code: str, indent: int = 4) -> str:
         """The lectures as a list for the home page, in `code`'s language ("ko" or "en");
         `indent`: the tab's indentation, which the list's later lines need too."""
-        return ("\n" + " " * indent).join(lecture_lines(env, code))
+        return ("\n" + " " * indent).join(lecture_lines(env, code, lines))
