@@ -24,7 +24,7 @@ from .update import PendingUpdate
 
 UPDATE_HINT = "accept the real output: pytest --update-docs {path}"
 PORT_RETRIES = 3  # a host port taken between choosing it and the server binding it: try another
-SETTLE_SECONDS = 12.0  # the longest unseen wait after a command (Dialect.settle)
+SETTLE_SECONDS = 75.0  # the longest unseen wait after a command (Dialect.settle)
 
 # What a page's shell gets of the runner's environment: what a learner's terminal has too (where
 # programs are, who and where one is, language, time zone, proxies, CA certificates, CI), and

@@ -83,10 +83,11 @@ class DockerDialect(Dialect):
 
 
 # `docker stop` returns once the container has exited; the engine removes a `--rm` one a moment
-# later ("Removal In Progress" in `docker ps -a`). Wait (about 10 s at most, in a subshell) until
-# no stopped container is still to be removed, whichever ones the command named ($(docker ps -q)).
+# later ("Removal In Progress" in `docker ps -a`). Wait (a minute at most, in a subshell; a loaded
+# machine's engine took over 10 s) until no stopped container is still to be removed, whichever
+# ones the command named ($(docker ps -q)).
 _STOPS = frozenset({"docker stop", "docker kill", "docker container stop", "docker container kill"})
-_AUTO_REMOVED = """(for _ in $(seq 50); do
+_AUTO_REMOVED = """(for _ in $(seq 300); do
   ids=$(docker ps -aq --filter status=exited --filter status=removing --filter status=dead)
   [ -z "$ids" ] && break
   [ -z "$(docker inspect -f '{{if .HostConfig.AutoRemove}}x{{end}}' $ids 2>/dev/null)" ] && break
