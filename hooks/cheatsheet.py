@@ -113,7 +113,7 @@ def lecture_number(page: Path) -> str:
 
 
 def markdown(language: str, *, lectures: Path = LECTURES, path: Path = DESCRIPTIONS) -> str:
-    """The sheet in one language: a heading and a table per task group, for a page in lectures/."""
+    """The sheet in one language: an h3 and a table per task group, under the page's h2 (lectures/)."""
     if language not in LANGUAGES:
         raise CheatSheetError(f"cheat_sheet() takes one of {LANGUAGES}, not {language!r}")
     uses, groups = executed(lectures), descriptions(path)
@@ -126,7 +126,7 @@ def markdown(language: str, *, lectures: Path = LECTURES, path: Path = DESCRIPTI
             use = uses[name]
             links = ", ".join(f"[{lecture_number(p)}]({p.name})" for p in use.pages)
             rows.append(f"| `{name}` | {text[language]} | `{_cell(use.first)}` | {links} |")
-        parts.append(f"#### {group[language]}\n\n" + "\n".join(rows))
+        parts.append(f"### {group[language]}\n\n" + "\n".join(rows))  # under the sheet's h2
     return "\n\n".join(parts)
 
 
