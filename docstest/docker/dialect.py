@@ -85,10 +85,10 @@ class DockerDialect(Dialect):
 # `docker stop` returns once the container has exited; the engine removes a `--rm` one a moment
 # later ("Removal In Progress" in `docker ps -a`). Wait (a minute at most, in a subshell; a loaded
 # machine's engine took over 10 s) until no stopped container is still to be removed, whichever
-# ones the command named ($(docker ps -q)).
+# ones the command named ($(docker ps -q)). A `dead` one (its removal failed) never goes: not waited on.
 _STOPS = frozenset({"docker stop", "docker kill", "docker container stop", "docker container kill"})
 _AUTO_REMOVED = """(for _ in $(seq 300); do
-  ids=$(docker ps -aq --filter status=exited --filter status=removing --filter status=dead)
+  ids=$(docker ps -aq --filter status=exited --filter status=removing)
   [ -z "$ids" ] && break
   [ -z "$(docker inspect -f '{{if .HostConfig.AutoRemove}}x{{end}}' $ids 2>/dev/null)" ] && break
   sleep 0.2
