@@ -52,7 +52,8 @@ def executed(lectures: Path = LECTURES) -> dict[str, Use]:
     line that runs it on a lecture's main path (a folded exercise's only if there is none).
 
     A build asks six times (lecture 41 in two languages, and again for the home page's reading
-    times); the pages are parsed once per version of them, which took a build from 9 to 4 s."""
+    times); the pages are parsed once per version of them (a build: 6.4 -> 5.0 s, with
+    learner_path's shared reading lines)."""
     pages = sorted(lectures.glob("*.md"))
     versions = tuple((page.name, page.stat().st_mtime_ns, page.stat().st_size) for page in pages)
     return copy.deepcopy(_executed(lectures, versions))

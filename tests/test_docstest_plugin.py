@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from docstest.docker import scope as docker_scope
-from tests.helpers import NESTED_ADDOPTS, nested_pytest_env, run_pytest, start_pytest_from_a_terminal
+from tests.helpers import nested_pytest_env, run_pytest, start_pytest_from_a_terminal
 
 pytest_plugins = ["pytester"]
 
@@ -51,7 +51,7 @@ def site(
     if shared_engine is not None:
         monkeypatch.setenv("DOCSTEST_WORKER_ENGINE", shared_engine.env["DOCKER_HOST"])
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-    monkeypatch.setenv("PYTEST_ADDOPTS", NESTED_ADDOPTS)
+    monkeypatch.setenv("PYTEST_ADDOPTS", nested_pytest_env(own_engine=False)["PYTEST_ADDOPTS"])
     return pytester
 
 
