@@ -1,17 +1,21 @@
 """What the course's pages need from this machine when their commands run as tests.
 
 Pages show `{{ downloads_url }}` rendered by mkdocs-macros as the hosted site's downloads
-folder. Under test the same command fetches from this checkout's site, built and served
-locally, so a learner's download command is tested against exactly the zips the site ships.
+folder. Under test the same command fetches from this checkout's downloads, served locally:
+the zips hooks/downloads.py's `course_zips` makes, the function the site build calls for the
+site's downloads/ (the zips are deterministic, so these are the bytes the site ships; a full
+site build per test process only for them cost ~5 s of CPU each, in every scratch copy too).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import shutil
 import tempfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,27 +24,35 @@ REPO = Path(__file__).resolve().parent
 _served: dict[str, str] = {}
 
 
-def _course_site_url() -> str:
-    """Build the site once per test process and serve it on a loopback port until exit."""
+def _downloads_url() -> str:
+    """This folder's downloads (also in a scratch copy), made once per test process and
+    served on a loopback port until exit, at the path the site has them (downloads/)."""
     if "url" not in _served:
-        from hooks.pdf import serve_folder
-        from hooks.sitebuild import mkdocs_build
+        from hooks.downloads import SITE_FOLDER, course_zips
 
-        site = Path(tempfile.mkdtemp(prefix="course-site-"))
-        atexit.register(shutil.rmtree, site, True)
-        build = mkdocs_build(site, config_dir=REPO)  # this folder's site, also in a scratch copy
-        if build.returncode != 0:
-            raise RuntimeError(f"mkdocs build of the course site failed:\n{build.stderr[-2000:]}")
-        stack = contextlib.ExitStack()
-        _served["url"] = stack.enter_context(serve_folder(str(site)))
-        atexit.register(stack.close)
+        folder = Path(tempfile.mkdtemp(prefix="course-downloads-"))
+        atexit.register(shutil.rmtree, folder, True)
+        (folder / SITE_FOLDER).mkdir()
+        for name, data in course_zips(REPO).items():
+            (folder / SITE_FOLDER / f"{name}.zip").write_bytes(data)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietFiles, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        atexit.register(server.shutdown)
+        _served["url"] = f"http://127.0.0.1:{server.server_port}/{SITE_FOLDER}"
     return _served["url"]
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    """Files of one folder, without a log line per request in the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @pytest.hookimpl
 def pytest_docstest_variable(name: str, config: pytest.Config) -> str | None:
     if name == "downloads_url":
-        return _course_site_url() + "downloads"
+        return _downloads_url()
     return None
 
 

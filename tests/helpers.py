@@ -42,7 +42,8 @@ def require_fonts() -> None:
 
 # Runs a test starts check pages, never properties: without Hypothesis's plugin, whose import
 # (about 1.5 s of CPU) was half of a nested pytest's start-up; the suite starts ~150 of them.
-NESTED_ADDOPTS = "-p no:hypothesispytest"
+# Nor pytest-examples' plugin, as in pyproject.toml (its black import: 1.75 -> 1.1 s a start).
+NESTED_ADDOPTS = "-p no:hypothesispytest -p no:examples"
 
 
 def nested_pytest_env(*, own_engine: bool) -> dict[str, str]:

@@ -6,12 +6,14 @@ diff, as on a Docker page."""
 from __future__ import annotations
 
 import fnmatch
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from docstest.runner import SETTLE_SECONDS
 from tests.helpers import nested_pytest_env, run_pytest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "any_cli"
@@ -83,7 +85,7 @@ class Queue(Dialect):
     # `submit` returns at once; its job lands a moment later, as `docker stop` returns before
     # the engine has removed a `--rm` container.
     def settle(self, command):
-        return "while [ ! -e done.txt ]; do sleep 0.1; done" if command.startswith("submit") else None
+        return "while [ ! -e done.txt ]; do sleep 0.1; done" if command == "submit" else None
 
 
 def pytest_docstest_dialect(config):
@@ -108,6 +110,9 @@ def test_a_dialect_waits_unseen_for_what_a_command_finishes_after_it_returned(pa
     result = run(pages, "queue.md")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "1 passed" in result.stdout.splitlines()[-1], result.stdout[-3000:]
+    assert float(re.search(r" in ([\d.]+)s", result.stdout.splitlines()[-1])[1]) < SETTLE_SECONDS, (
+        "the wait ended when the job landed, not at its time limit"
+    )
     # The same page under the plain dialect, which waits for nothing, finds no job yet.
     (pages / "conftest.py").unlink()
     result = run(pages, "queue.md")

@@ -12,10 +12,12 @@ without blocking (issue 9's Lighthouse bar), and that the learner still gets all
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
@@ -31,6 +33,9 @@ TOOLBARS = """() => [...document.querySelectorAll('pre')].map((pre, index) => {
 })"""
 
 
+TOOLBAR_MOUNTED = "(i) => document.querySelectorAll('pre')[i].querySelector(':scope > nav.md-code__nav')"
+
+
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     """A phone-sized tab with fresh storage (Korean)."""
@@ -42,18 +47,23 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 def scroll_through(page: Page) -> None:
-    """Bring every shown code block to the screen, as a reader scrolling down would."""
+    """Bring every shown code block to the screen, as a reader scrolling down would, and give
+    each a moment (up to 5 s: Material mounts a block from an IntersectionObserver, later on a
+    loaded machine) to get its toolbar; a block still without one is the test's finding."""
     page.evaluate("document.querySelectorAll('details').forEach((box) => { box.open = true; })")
     for index in range(int(page.evaluate("document.querySelectorAll('pre').length"))):
-        page.evaluate(
+        shown = page.evaluate(
             """(index) => {
                 const pre = document.querySelectorAll('pre')[index];
                 const top = pre.getBoundingClientRect().top + scrollY;
                 if (pre.checkVisibility()) window.scrollTo(0, top - 200);
+                return pre.checkVisibility();
             }""",
             index,
         )
-        page.wait_for_timeout(60)
+        if shown:
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(TOOLBAR_MOUNTED, arg=index, timeout=5_000)
 
 
 def test_code_blocks_get_a_copy_button_in_the_readers_language_when_seen(phone: Page, site_url: str) -> None:
