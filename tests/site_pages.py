@@ -7,13 +7,20 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from hooks.site_server import serve_gzip
 from tests.helpers import mkdocs_build
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 LANGUAGES = {"ko": "한국어", "en": "English"}  # the reader's choice, as Material stores it (`__tabs`)
+SCHEMES = {"light": "default", "dark": "slate"}  # the reader's system setting → Material's scheme
+_TOGGLE = "[data-md-component=palette] label:not([hidden])"  # the header's toggle to the other scheme
+_SWITCHED = "(before) => document.body.dataset.mdColorScheme !== before && !document.getAnimations().length"
 
 
 def site_pages(site: Path) -> list[str]:
@@ -56,3 +63,19 @@ def site_url(built_site: Path, site_port: int) -> Iterator[str]:
 def choose(language: str) -> str:
     """An init script that makes `language` the reader's stored choice before a page loads."""
     return f"localStorage.setItem('/.__tabs', JSON.stringify([{LANGUAGES[language]!r}]))"
+
+
+def scheme_shown(tab: Page) -> str | None:
+    """The colour scheme the page is drawn in ("light", "dark"), from Material's body attribute."""
+    material = tab.evaluate("document.body.dataset.mdColorScheme")
+    return next((name for name, value in SCHEMES.items() if value == material), None)
+
+
+def switch_scheme(tab: Page) -> str | None:
+    """Click the header's scheme toggle, as a reader does, and wait until the page is drawn in
+    the other scheme with its colour transitions over; return that scheme. Material keeps the
+    choice, so the next page opens in it. Checking both schemes on one load saves a page load."""
+    before = tab.evaluate("document.body.dataset.mdColorScheme")
+    tab.locator(_TOGGLE).click()
+    tab.wait_for_function(_SWITCHED, arg=before)
+    return scheme_shown(tab)

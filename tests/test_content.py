@@ -212,27 +212,17 @@ def test_no_dockerfile_is_typed_into_a_page(path: Path) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once for this module with --strict."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    build = mkdocs_build(site)
-    assert build.returncode == 0, build.stderr[-3000:]
-    return site
-
-
 def test_the_site_builds_strictly_and_every_anchor_renders(built_site: Path) -> None:
-    tmp_path = built_site.parent
-    for html in (tmp_path / "site").rglob("*.html"):
+    for html in built_site.rglob("*.html"):
         text = re.sub(r"<(pre|code)\b.*?</\1>", "", html.read_text(encoding="utf-8"), flags=re.S)
         assert not re.search(r"(?<!\{)\{\s*[#:.][\w-][^{}]*\}(?!\})", text), (
-            f"{html.relative_to(tmp_path / 'site')}: an attribute list was printed as text; put a "
+            f"{html.relative_to(built_site)}: an attribute list was printed as text; put a "
             "paragraph's {{ #id }} on a line of its own"
         )
     for entry in seed_map().values():
-        html = tmp_path / "site" / entry["page"].replace(".md", "") / "index.html"
+        html = built_site / entry["page"].replace(".md", "") / "index.html"
         if entry["page"] == "index.md":
-            html = tmp_path / "site" / "index.html"
+            html = built_site / "index.html"
         text = html.read_text(encoding="utf-8")
         for anchor in [entry["anchor"], *(item["anchor"] for item in entry["points"])]:
             for wanted in (anchor, f"{anchor}-en"):

@@ -18,6 +18,8 @@ import pytest
 
 from hooks import diagramcache, diagramhtml, diagramrender
 from hooks.diagramcache import SCHEMES, DiagramError, Job
+from tests.site_pages import SCHEMES as MATERIAL_SCHEMES
+from tests.site_pages import scheme_shown, switch_scheme
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -210,33 +212,39 @@ SCAN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_draws_its_diagrams_as_one_svg_per_scheme_without_mermaid(
-    browser: Browser, built_site: Path, site_url: str, scheme: str
+    browser: Browser, built_site: Path, site_url: str
 ) -> None:
+    """Each page in the scheme it opens in; a page with diagrams also after the reader's
+    toggle to the other scheme (tests/site_pages.py), so both drawings are seen on one load."""
     expected = fence_counts()
     assert len(expected) >= 4
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     tab = context.new_page()
-    material = {"light": "default", "dark": "slate"}[scheme]
+    seen: set[str] = set()
     try:
         for path in page_paths(built_site):
             tab.goto(site_url + path.removeprefix("./"), wait_until="domcontentloaded")
-            found = tab.evaluate(SCAN)
-            assert found["scheme"] == material, path
-            assert not found["mermaid"], f"{path}: Mermaid on the page"
-            figures = found["figures"]
-            assert len(figures) == expected.get(path, 0), path
-            if not figures:
-                continue
-            visible = [figure for figure in figures if figure["shown"]]
-            assert len(visible) == len(figures) // 2, f"{path}: one language's diagrams shown"
-            for figure in visible:
-                assert figure["schemes"] == [scheme], f"{path}: {figure['schemes']}"
-                assert figure["names"][0] and figure["heights"][0] > 100, f"{path}: {figure}"
-                assert figure["overlaps"] == [], f"{path}: a group title covers a box: {figure['overlaps']}"
+            for toggled in (False, True):
+                scheme = switch_scheme(tab) if toggled else scheme_shown(tab)
+                found = tab.evaluate(SCAN)
+                assert scheme and found["scheme"] == MATERIAL_SCHEMES[scheme], path
+                assert not found["mermaid"], f"{path}: Mermaid on the page"
+                figures = found["figures"]
+                assert len(figures) == expected.get(path, 0), path
+                if not figures:
+                    break
+                visible = [figure for figure in figures if figure["shown"]]
+                assert len(visible) == len(figures) // 2, f"{path}: one language's diagrams shown"
+                for figure in visible:
+                    assert figure["schemes"] == [scheme], f"{path}: {figure['schemes']}"
+                    assert figure["names"][0] and figure["heights"][0] > 100, f"{path}: {figure}"
+                    overlaps = figure["overlaps"]
+                    assert overlaps == [], f"{path}: a group title covers a box: {overlaps}"
+                seen.add(scheme)
     finally:
         context.close()
+    assert seen == set(MATERIAL_SCHEMES), f"diagrams seen drawn in {seen}"
     assert not [url for url in requests if "mermaid" in url.lower()]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from hooks.vendor_assets import npm_file
-from tests.site_pages import choose, site_pages
+from tests.site_pages import SCHEMES, choose, scheme_shown, site_pages, switch_scheme
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser  # the `browser` fixture: tests/conftest.py
@@ -35,7 +35,6 @@ AXE = (
 )
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING = {"critical", "serious"}
-SCHEMES = {"light": "default", "dark": "slate"}  # the reader's system setting → Material's scheme
 # What a colour scheme can change: colours, and which drawing of a diagram is shown.
 SCHEME_RULES = ["color-contrast", "link-in-text-block", "svg-img-alt", "role-img-alt", "image-alt"]
 RUN_ON = {"light": {"type": "tag", "values": TAGS}, "dark": {"type": "rule", "values": SCHEME_RULES}}
@@ -53,10 +52,6 @@ def axe() -> Path:
     return npm_file(*AXE)
 
 
-TOGGLE = "[data-md-component=palette] label:not([hidden])"  # the toggle to the other scheme
-SWITCHED = "(before) => document.body.dataset.mdColorScheme !== before && !document.getAnimations().length"
-
-
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_every_page_has_no_critical_or_serious_axe_violation(
     browser: Browser, site_url: str, built_site: Path, axe: Path, language: str
@@ -70,14 +65,10 @@ def test_every_page_has_no_critical_or_serious_axe_violation(
         for path in site_pages(built_site):
             tab.goto(site_url + path)
             tab.add_script_tag(path=str(axe))
-            for toggled in (False, True):
-                if toggled:  # a reader's click; colours settle after Material's transitions
-                    before = tab.evaluate("document.body.dataset.mdColorScheme")
-                    tab.locator(TOGGLE).click()
-                    tab.wait_for_function(SWITCHED, arg=before)
-                shown = tab.evaluate("[document.documentElement.lang, document.body.dataset.mdColorScheme]")
-                scheme = next((name for name, material in SCHEMES.items() if material == shown[1]), None)
-                assert shown[0] == language and scheme, f"/{path}: {shown}"
+            for toggled in (False, True):  # the scheme the page opens in, then the other one
+                scheme = switch_scheme(tab) if toggled else scheme_shown(tab)
+                language_shown = tab.evaluate("document.documentElement.lang")
+                assert language_shown == language and scheme, f"/{path}: {language_shown}, {scheme}"
                 checked.setdefault(path, set()).add(scheme)
                 violations: list[dict[str, Any]] = tab.evaluate(RUN, RUN_ON[scheme])
                 for violation in violations:
