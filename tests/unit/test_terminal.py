@@ -7,9 +7,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pyte
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from docstest.shell import PageShell, waiting_at_prompt
+from docstest.shell import PageShell, render_terminal, waiting_at_prompt
 
 PREVIEW = "> 1 + 1\r\n\x1b[90m2\x1b[39m\x1b[8G\x1b[1A"  # Node's REPL: a preview under the line being typed
 
@@ -68,3 +71,28 @@ def test_an_input_waits_for_the_prompt_the_program_waits_at(tmp_path: Path) -> N
         shell.close()
     assert result.status == 0, result.output
     assert result.output.splitlines() == ["> 1 + 1", "2", "> 2 * 3", "6", "> exit", "bye"]
+
+
+CONTROLS = ["\r\n", "\r", "\n", "\x1b[1A", "\x1b[2K", "\x1b[0J", "\x1b[5G", "\x1b[31m", "\x1b[0m"]
+# What programs draw: text (Korean and CJK are two cells wide), line ends, cursor moves, erasures.
+DRAWN = st.lists(
+    st.one_of(
+        st.text(alphabet="ab 가나다漢字→✓-", max_size=30),
+        st.sampled_from(CONTROLS),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(DRAWN)
+def test_the_final_screen_is_what_pytes_display_shows(stream: str) -> None:
+    """render_terminal draws only the rows it needs; pyte's `display` (all rows) is the reference."""
+    screen = pyte.Screen(40, 2000)
+    pyte.Stream(screen).feed(stream)
+    rows = [line.rstrip() for line in screen.display[: screen.cursor.y + 1]]
+    while rows and not rows[-1]:
+        rows.pop()
+    while rows and not rows[0]:
+        rows.pop(0)
+    assert render_terminal(stream, columns=40) == "\n".join(rows)
