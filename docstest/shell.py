@@ -359,8 +359,8 @@ def _row(screen: pyte.Screen, y: int) -> str:
         if wide:
             wide = False
             continue
-        char = cells[x].data
-        wide = wcwidth(char[0]) == 2
+        char = cells[x].data  # empty where a wide character was half overwritten (pyte's
+        wide = bool(char) and wcwidth(char[0]) == 2  # `display` fails there, a terminal shows a blank)
         out.append(char)
     return "".join(out)
 
