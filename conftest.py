@@ -10,12 +10,10 @@ site build per test process only for them cost ~5 s of CPU each, in every scratc
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -29,24 +27,17 @@ def _downloads_url() -> str:
     served on a loopback port until exit, at the path the site has them (downloads/)."""
     if "url" not in _served:
         from hooks.downloads import SITE_FOLDER, course_zips
+        from hooks.site_server import serve_gzip
 
         folder = Path(tempfile.mkdtemp(prefix="course-downloads-"))
         atexit.register(shutil.rmtree, folder, True)
         (folder / SITE_FOLDER).mkdir()
         for name, data in course_zips(REPO).items():
             (folder / SITE_FOLDER / f"{name}.zip").write_bytes(data)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietFiles, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        atexit.register(server.shutdown)
-        _served["url"] = f"http://127.0.0.1:{server.server_port}/{SITE_FOLDER}"
+        stack = contextlib.ExitStack()
+        _served["url"] = stack.enter_context(serve_gzip(str(folder), site=False)) + SITE_FOLDER
+        atexit.register(stack.close)
     return _served["url"]
-
-
-class _QuietFiles(SimpleHTTPRequestHandler):
-    """Files of one folder, without a log line per request in the test output."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.hookimpl

@@ -151,19 +151,22 @@ class QuietSiteHandler(SiteHandler):
     quiet = True  # in tests and the PDF step a line per file is noise
 
 
-def make_server(folder: str | Path, host: str, port: int, *, quiet: bool) -> http.server.ThreadingHTTPServer:
+def make_server(
+    folder: str | Path, host: str, port: int, *, quiet: bool, site: bool = True
+) -> http.server.ThreadingHTTPServer:
+    """`site=False` serves a folder that is not a built site (the pages' downloads under test)."""
     root = Path(folder)
-    if not (root / "index.html").is_file():
+    if site and not (root / "index.html").is_file():
         raise FileNotFoundError(f"{root}: no index.html; build the site first (`make build`)")
     handler = functools.partial(QuietSiteHandler if quiet else SiteHandler, directory=str(root))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
 @contextmanager
-def serve_gzip(folder: str, port: int = 0) -> Iterator[str]:
+def serve_gzip(folder: str, port: int = 0, *, site: bool = True) -> Iterator[str]:
     """Serve `folder` on a loopback port (a free one unless given) in a background thread;
     yield its base URL."""
-    server = make_server(folder, "127.0.0.1", port, quiet=True)
+    server = make_server(folder, "127.0.0.1", port, quiet=True, site=site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

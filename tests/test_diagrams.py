@@ -215,20 +215,22 @@ SCAN = """() => {
 def test_every_page_draws_its_diagrams_as_one_svg_per_scheme_without_mermaid(
     browser: Browser, built_site: Path, site_url: str
 ) -> None:
-    """Each page in the scheme it opens in; a page with diagrams also after the reader's
-    toggle to the other scheme (tests/site_pages.py), so both drawings are seen on one load."""
+    """Each page in the scheme it opens in (the first one on a dark system); a page with
+    diagrams also after the reader's toggle to the other scheme (tests/site_pages.py), so both
+    drawings are seen on one load."""
     expected = fence_counts()
     assert len(expected) >= 4
-    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     tab = context.new_page()
     seen: set[str] = set()
     try:
-        for path in page_paths(built_site):
+        for number, path in enumerate(page_paths(built_site)):
             tab.goto(site_url + path.removeprefix("./"), wait_until="domcontentloaded")
             for toggled in (False, True):
                 scheme = switch_scheme(tab) if toggled else scheme_shown(tab)
+                assert number or toggled or scheme == "dark", f"{path}: {scheme} on a dark system"
                 found = tab.evaluate(SCAN)
                 assert scheme and found["scheme"] == MATERIAL_SCHEMES[scheme], path
                 assert not found["mermaid"], f"{path}: Mermaid on the page"
