@@ -8,6 +8,7 @@ docs/maintainers/benchmarks.md. Ratios are compared within one run (machines are
 - goals image size vs its base image
 - docstest runner overhead over a plain bash script (20 quick commands)
 - doc suite wall time with -n 2 vs without
+- CPU of a one-block page's pytest run, compiling every import vs reading them compiled
 - the whole test suite, warm, as `make test` runs it (pytest time)
 - the offline PDFs (`make pdf`): time of the PDF step for the learner's two books and for all
   four, and their sizes
@@ -236,6 +237,38 @@ def worker_engine_start() -> list[Row]:
     ]
 
 
+def _cpu_seconds(args: list[str], env: dict[str, str], cwd: Path) -> float:
+    """CPU seconds (user + system) a child process and its children took."""
+    before = os.times()
+    subprocess.run(args, env=env, cwd=cwd, check=True, capture_output=True, timeout=300)
+    after = os.times()
+    return (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+def bytecode() -> list[Row]:
+    """A one-block page's pytest run, compiling every module it imports (a fresh venv with
+    PYTHONDONTWRITEBYTECODE set, as the Makefile no longer allows) and reading them compiled."""
+    with tempfile.TemporaryDirectory(prefix="bench-bytecode-") as folder:
+        page = Path(folder)
+        (page / "page.md").write_text("```console\n$ echo hello\nhello\n```\n")
+        (page / "pytest.ini").write_text("[pytest]\ndocstest_roots = .\n")
+        args = [str(REPO / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "page.md"]
+        # an empty prefix: Python finds no compiled module and writes none (as a fresh venv did)
+        cold = {**os.environ, "PYTHONPYCACHEPREFIX": str(page / "empty"), "PYTHONDONTWRITEBYTECODE": "1"}
+        warm = {**os.environ, "PYTHONPYCACHEPREFIX": str(page / "kept"), "PYTHONDONTWRITEBYTECODE": ""}
+        _cpu_seconds(args, warm, page)  # fills the kept prefix once
+        compiling = statistics.median(_cpu_seconds(args, cold, page) for _ in range(3))
+        compiled = statistics.median(_cpu_seconds(args, warm, page) for _ in range(3))
+    return [
+        ("one-block page's pytest run, compiling every import", f"{compiling:.1f} CPU-s", ""),
+        (
+            "the same, modules read compiled (make setup compiles, make test keeps)",
+            f"{compiled:.1f} CPU-s",
+            f"{compiling / compiled:.1f}x less CPU; ~250 Python processes per test run",
+        ),
+    ]
+
+
 def whole_suite_warm() -> list[Row]:
     """`make test`'s pytest run, warm (engine, images, venv in place): the figure CI pays."""
     seconds = timed(lambda: sh(*PYTEST, "-n", "2", "--dist", "loadfile", timeout=3600))
@@ -309,6 +342,7 @@ SECTIONS = {
     "runner": runner_overhead,
     "parallel": doc_suite_parallel,
     "engine": worker_engine_start,
+    "bytecode": bytecode,
     "suite": whole_suite_warm,
     "pdf": pdf_books,
     "site": site.site_scores,
