@@ -26,6 +26,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
+from hooks import render_later
 from hooks.titles import Bilingual, TitleError, catalog, from_meta, named, nav_title
 
 LABELS = {"한국어": "ko", "English": "en"}  # the tab labels of the language sets
@@ -128,7 +129,11 @@ def mark_language_sets(content: str, where: str) -> tuple[str, dict[str, str]]:
                 raise PluginError(f"{where}: a 한국어/English tab set without its two blocks")
             block_end = _div_end(rest, cursor, where)
             block = rest[cursor + len(_BLOCK) : block_end]
-            marked += f'<div class="tabbed-block" lang="{code}" data-course-lang="{code}">' + block
+            try:
+                inner = render_later.wrap_runs(block.removesuffix("</div>"))
+            except ValueError as error:
+                raise PluginError(f"{where}: the page's HTML in a {code} block: {error}") from error
+            marked += f'<div class="tabbed-block" lang="{code}" data-course-lang="{code}">' + inner + "</div>"
             languages.update((anchor, code) for anchor in _ID.findall(block))
             cursor = block_end
         out.append(content[position : match.start()] + head + marked + rest[cursor:])

@@ -1,0 +1,23 @@
+"""The CPU slow-down `make bench ARGS=site` scores with: Lighthouse's calculator, which makes any
+host a mid-tier phone (4x on the high-end desktop Lighthouse's default 4x is meant for)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bench.site import calibrated_multiplier
+
+ANCHORS = [(1533, 4.0), (1300, 3.0), (800, 2.0), (150, 1.0), (2000, 6.0)]
+
+
+@pytest.mark.parametrize(("index", "multiplier"), ANCHORS)
+def test_the_calculators_anchor_points(index: float, multiplier: float) -> None:
+    assert calibrated_multiplier(index) == pytest.approx(multiplier, abs=0.01)
+
+
+@given(st.floats(0, 5000), st.floats(0, 5000))
+def test_a_faster_host_is_slowed_down_more_and_never_below_1x(a: float, b: float) -> None:
+    low, high = sorted((a, b))
+    assert 1.0 <= calibrated_multiplier(low) <= calibrated_multiplier(high)
