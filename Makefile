@@ -15,9 +15,9 @@ WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 PYTEST_ARGS ?= -n $(WORKERS) --dist loadfile  # a page (and a test module) stays on one worker
 export NO_MKDOCS_2_WARNING := 1
 # Python keeps what it compiles (__pycache__, git-ignored), whatever the shell says: a test run
-# starts some 250 Python processes (pytest runs, site builds), and with PYTHONDONTWRITEBYTECODE
-# set (as on this project's machines) each compiled every module it imports again: 2-3 s of
-# CPU per process, a tiny page's pytest run 4.3 s instead of 1.5 s (make bench: "bytecode").
+# starts many Python processes (each nested pytest run, each site build), and with
+# PYTHONDONTWRITEBYTECODE set (as on this project's machines) each compiled every module it
+# imported again: a one-block page's pytest run took 5.3 CPU-s instead of 1.8 (make bench bytecode).
 export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: help setup serve test images build pdf offline lint typecheck bench lock clean

@@ -264,7 +264,7 @@ def bytecode() -> list[Row]:
         (
             "the same, modules read compiled (make setup compiles, make test keeps)",
             f"{compiled:.1f} CPU-s",
-            f"{compiling / compiled:.1f}x less CPU; ~250 Python processes per test run",
+            f"{compiling / compiled:.1f}x less CPU for every Python process a test run starts",
         ),
     ]
 

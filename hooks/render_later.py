@@ -25,7 +25,12 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LINE = 26  # a line of prose
 _WIDTH_PER_LINE = 44  # Latin letters in a line of prose on a 412 px wide screen
 _CODE_LINE = 20
-_BLOCK = 24  # margins of a paragraph, list or box
+_BLOCK = 24  # margins of a paragraph, list item, definition or code block
+_UNDRAWN = 192  # the 12rem course.css reserves for a code block, box or diagram not yet drawn
+_BOX = _UNDRAWN + 40  # a note or folded box (not yet drawn, or drawn: title, padding, margins)
+_ROW = 72  # a table row on a phone wraps to two or three lines
+_FIGURE = 320  # a diagram
+_MARGIN = 1.4  # over the estimate, so that content fits its reserved box (see estimated_height)
 
 
 def top_level(html: str) -> list[tuple[int, int, bool]]:
@@ -64,19 +69,27 @@ def top_level(html: str) -> list[tuple[int, int, bool]]:
 
 
 def estimated_height(html: str) -> int:
-    """A rough height for a run of content on a phone: prose lines (a Hangul syllable is
-    about twice as wide as a Latin letter), code lines, block gaps; a folded box counts as
-    its summary line."""
+    """A generous height for a run of content on a phone: prose lines (a Hangul syllable is
+    about twice as wide as a Latin letter), code lines, boxes and table rows; a folded box
+    counts as its summary. Generous on purpose: a run's content then always fits the box the
+    browser reserves for it while undrawn, so boxes measured before and after it is drawn never
+    overlap (axe and Lighthouse's accessibility audit measure every box on the page)."""
     html = re.sub(r"(<details\b[^>]*>\s*<summary>.*?</summary>).*?</details>", r"\1", html, flags=re.S)
     code: list[str] = re.findall(r"<pre\b.*?</pre>", html, re.S)
-    code_lines = sum(block.count("\n") + 1 for block in code)
+    # a code block not yet drawn holds 12rem (course.css), a drawn one its lines
+    code_height = sum(max((block.count("\n") + 1) * _CODE_LINE, _UNDRAWN) for block in code)
     prose = re.sub(r"<pre\b.*?</pre>|<svg\b.*?</svg>", "", html, flags=re.S)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", prose)).strip()
     width = len(text) + len(_HANGUL.findall(text))
-    blocks = len(re.findall(r"<(?:p|li|tr|pre|figure|details|div class=\"admonition)\b", html))
-    figures = len(re.findall(r"<figure\b", html))
-    height = width // _WIDTH_PER_LINE * _LINE + code_lines * _CODE_LINE + blocks * _BLOCK + figures * 300
-    return max(height, 48)
+    height = (
+        width // _WIDTH_PER_LINE * _LINE
+        + code_height
+        + len(re.findall(r"<(?:p|li|pre|dt|dd)\b", html)) * _BLOCK
+        + len(re.findall(r"<details\b|<div class=\"admonition\b", html)) * _BOX
+        + len(re.findall(r"<tr\b", html)) * _ROW
+        + len(re.findall(r"<figure\b", html)) * _FIGURE
+    )
+    return max(round(height * _MARGIN), 120)
 
 
 def wrap_runs(block: str) -> str:
