@@ -102,6 +102,7 @@ def mark_language_sets(content: str, where: str) -> tuple[str, dict[str, str]]:
     """Mark the language tab sets; returns the content and the language of each id inside one."""
     out: list[str] = []
     languages: dict[str, str] = {}
+    depths = {"ko": 0, "en": 0}  # how far down each language's page is (render_later's estimate)
     position = 0
     for match in _SET.finditer(content):
         if match.start() < position:
@@ -130,7 +131,7 @@ def mark_language_sets(content: str, where: str) -> tuple[str, dict[str, str]]:
             block_end = _div_end(rest, cursor, where)
             block = rest[cursor + len(_BLOCK) : block_end]
             try:
-                inner = render_later.wrap_runs(block.removesuffix("</div>"))
+                inner, depths[code] = render_later.wrap_runs(block.removesuffix("</div>"), depths[code])
             except ValueError as error:
                 raise PluginError(f"{where}: the page's HTML in a {code} block: {error}") from error
             marked += f'<div class="tabbed-block" lang="{code}" data-course-lang="{code}">' + inner + "</div>"

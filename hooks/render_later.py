@@ -30,6 +30,8 @@ _UNDRAWN = 192  # the 12rem course.css reserves for a code block, box or diagram
 _BOX = _UNDRAWN + 40  # a note or folded box (not yet drawn, or drawn: title, padding, margins)
 _ROW = 72  # a table row on a phone wraps to two or three lines
 _FIGURE = 320  # a diagram
+_HEADING_HEIGHT = 60
+FIRST_SCREENS = 2400  # px: runs starting this far down (estimated) are drawn as they near the screen
 _MARGIN = 1.4  # over the estimate, so that content fits its reserved box (see estimated_height)
 
 
@@ -92,31 +94,42 @@ def estimated_height(html: str) -> int:
     return max(round(height * _MARGIN), 120)
 
 
-def wrap_runs(block: str) -> str:
+def wrap_runs(block: str, above: int = FIRST_SCREENS) -> tuple[str, int]:
     """`block` (a language block's inner HTML) with each run between headings in a
-    `<div class="course-flow">` carrying its estimated height."""
+    `<div class="course-flow">` carrying its estimated height, and how far down the page the
+    block ends (estimated). Runs that start within the first screens (`above`: the estimated
+    height of the page before the block) stay as they are: they are drawn at once, and a run
+    drawn a frame after the first paint would push what is below it on the screen."""
     out: list[str] = []
     run: list[str] = []
+    depth = above
 
     def close_run() -> None:
+        nonlocal depth
         body = "".join(run)
-        if body.strip():
+        run.clear()
+        if not body.strip():
+            out.append(body)
+            return
+        height = estimated_height(body)
+        if depth < FIRST_SCREENS:
+            out.append(body)
+        else:
             leading = len(body) - len(body.lstrip())
             out.append(
                 body[:leading]
-                + f'<div class="course-flow" style="contain-intrinsic-size: auto {estimated_height(body)}px">'
+                + f'<div class="course-flow" style="contain-intrinsic-size: auto {height}px">'
                 + body[leading:]
                 + "</div>"
             )
-        else:
-            out.append(body)
-        run.clear()
+        depth += height
 
     for start, end, heading in top_level(block):
         if heading:
             close_run()
             out.append(block[start:end])
+            depth += _HEADING_HEIGHT
         else:
             run.append(block[start:end])
     close_run()
-    return "".join(out)
+    return "".join(out), depth

@@ -37,16 +37,27 @@ def test_headings_stay_outside_and_each_run_between_them_is_wrapped() -> None:
         '\n<h2 id="a">A</h2>\n<p>one <a href="#b">link</a></p>\n<ul>\n<li>x</li>\n</ul>\n'
         '<h3 id="b">B</h3>\n<div class="highlight"><pre><code>$ ls\n</code></pre></div>\n'
     )
-    wrapped = wrap_runs(block)
+    wrapped = wrap_runs(block)[0]
     assert unwrapped(wrapped) == block
     assert len(OPEN.findall(wrapped)) == 2
     assert re.search(r'</div>\n<h3 id="b">', wrapped), "the run before B closes before B"
     assert wrapped.startswith('\n<h2 id="a">A</h2>\n<div class="course-flow"')
 
 
+def test_runs_within_the_first_screens_are_drawn_at_once() -> None:
+    """A run near the top would be drawn a frame after the first paint and push what is below."""
+    long = "<p>" + "word " * 400 + "</p>\n"
+    block = '<h2 id="a">A</h2>\n' + long + '<h2 id="b">B</h2>\n' + long + '<h2 id="c">C</h2>\n' + long
+    top, depth = wrap_runs(block, above=0)
+    assert top.count('class="course-flow"') < 3 and 'id="a">A</h2>\n<p>' in top
+    assert depth > estimated_height(long) * 3
+    lower, _ = wrap_runs(block, above=depth)
+    assert lower.count('class="course-flow"') == 3
+
+
 def test_a_block_of_only_a_heading_or_nothing_is_left_as_it_is() -> None:
-    assert wrap_runs('<h2 id="a">A</h2>\n') == '<h2 id="a">A</h2>\n'
-    assert wrap_runs("\n  \n") == "\n  \n"
+    assert wrap_runs('<h2 id="a">A</h2>\n')[0] == '<h2 id="a">A</h2>\n'
+    assert wrap_runs("\n  \n")[0] == "\n  \n"
 
 
 def test_void_elements_comments_and_svg_do_not_unbalance_the_scan() -> None:
@@ -63,7 +74,7 @@ def test_void_elements_comments_and_svg_do_not_unbalance_the_scan() -> None:
 @pytest.mark.parametrize("bad", ["<p>open", "</div><p>x</p>", "<div><p>x</p>"])
 def test_unbalanced_html_is_an_error(bad: str) -> None:
     with pytest.raises(ValueError):
-        wrap_runs(bad)
+        wrap_runs(bad)[0]
 
 
 def test_a_broken_block_fails_the_build_naming_the_page() -> None:
@@ -107,7 +118,7 @@ ELEMENTS = st.sampled_from(
 @given(st.lists(ELEMENTS, max_size=12))
 def test_wrapping_loses_and_moves_nothing_and_keeps_headings_out(parts: list[str]) -> None:
     block = "".join(parts)
-    wrapped = wrap_runs(block)
+    wrapped = wrap_runs(block)[0]
     assert unwrapped(wrapped) == block
     spans = top_level(wrapped)
     headings = [wrapped[start:end].strip() for start, end, heading in spans if heading]
