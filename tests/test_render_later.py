@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
-from hooks.language import mark_language_sets
+from hooks.language import _div_end, mark_language_sets
 from hooks.render_later import estimated_height, top_level, wrap_runs
 
 OPEN = re.compile(r'<div class="course-flow" style="contain-intrinsic-size: auto \d+px">')
@@ -20,14 +20,9 @@ def unwrapped(html: str) -> str:
     """`html` without the runs' wrappers (each wrapper's </div> is the last of its run)."""
     out, position = [], 0
     for match in OPEN.finditer(html):
-        out.append(html[position : match.start()])
-        depth, cursor = 1, match.end()
-        for tag in re.finditer(r"<(/?)div\b[^>]*>", html[cursor:]):
-            depth += -1 if tag.group(1) else 1
-            if depth == 0:
-                out.append(html[cursor : cursor + tag.start()])
-                position = cursor + tag.end()
-                break
+        end = _div_end(html, match.start(), "test")
+        out.append(html[position : match.start()] + html[match.end() : end - len("</div>")])
+        position = end
     out.append(html[position:])
     return "".join(out)
 

@@ -41,24 +41,24 @@ SCHEME_RULES = ["color-contrast", "link-in-text-block", "svg-img-alt", "role-img
 SYSTEM_SCHEME = {"ko": "light", "en": "dark"}
 RUN_ON = {"light": {"type": "tag", "values": TAGS}, "dark": {"type": "rule", "values": SCHEME_RULES}}
 
-# Parts of a page drawn only near the screen (course.css, `content-visibility: auto`) are drawn
+# Parts of a page drawn only near the screen (`content-visibility: auto`: course.css) are drawn
 # for the run, as a reader scrolling to them sees them, and left to the browser again after it.
 # axe measures every element's box; a part it measured while undrawn holds an estimated height,
 # so boxes measured before and after it disagree and axe reads the colour behind a link from a
 # box that is elsewhere on screen. Drawing them when axe starts keeps what the reader would see:
 # a part drawn after the scheme changed still starts from the colours it had when last drawn.
-DRAWN = ".md-typeset :is(.course-flow, .highlight, figure.course-diagram, details, .admonition)"
-RUN = """([runOnly, drawn]) => {
-  const draw = document.createElement("style");
-  draw.textContent = drawn + " { content-visibility: visible !important; }";
-  document.head.append(draw);
+# They are found by that computed style, so a part course.css defers later is drawn too.
+RUN = """(runOnly) => {
+  const later = [...document.querySelectorAll("*")]
+    .filter(element => getComputedStyle(element).contentVisibility === "auto");
+  later.forEach(element => element.style.setProperty("content-visibility", "visible", "important"));
   return axe.run(document, { runOnly, resultTypes: ["violations"] })
     .then(result => result.violations.map(v => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map(n => n.target.join(" ")
         + (n.failureSummary ? " — " + n.failureSummary.split("\\n")[1] : "")),
     })))
-    .finally(() => draw.remove());
+    .finally(() => later.forEach(element => element.style.removeProperty("content-visibility")));
 }"""
 
 
@@ -87,7 +87,7 @@ def test_every_page_has_no_critical_or_serious_axe_violation(
                 assert language_shown == language and scheme, f"/{path}: {language_shown}, {scheme}"
                 assert number or toggled or scheme == system, f"/{path} opened {scheme} on a {system} system"
                 checked.setdefault(path, set()).add(scheme)
-                violations: list[dict[str, Any]] = tab.evaluate(RUN, [RUN_ON[scheme], DRAWN])
+                violations: list[dict[str, Any]] = tab.evaluate(RUN, RUN_ON[scheme])
                 for violation in violations:
                     if violation["impact"] in FAILING:
                         nodes = violation["nodes"]
