@@ -2,19 +2,17 @@
 
 The header's switch chooses 한국어 or English for the whole site; the choice is applied before
 first paint and everything follows it: the prose, the page title, H1, nav, TOC, footer, site
-name, Material's own strings and <html lang>. The two bars of issue 9: in English no Hangul is
-visible outside code, in Korean no English prose paragraph is.
+name, Material's own strings and <html lang>. The two bars of issue 9 (in English no Hangul is
+visible outside code, in Korean no English prose paragraph is) are checked on every page by
+tests/test_site_every_page.py, on the same page loads as accessibility.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
-from tests.site_pages import choose, site_pages
+from tests.site_pages import choose
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
@@ -23,8 +21,6 @@ if TYPE_CHECKING:
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 LECTURE_20 = "lectures/20-external-images/"
 LECTURE_22 = "lectures/22-dockerfile/"
-# The house style (a maintainers' page) teaches Korean style: its English quotes Korean words.
-QUOTES_KOREAN = {"maintainers/style/"}
 
 
 def reader(browser: Browser, language: str) -> tuple[Page, list[str]]:
@@ -35,100 +31,6 @@ def reader(browser: Browser, language: str) -> tuple[Page, list[str]]:
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     return tab, errors
-
-
-# What a reader sees: text nodes of rendered elements, outside code, keys and diagrams. The
-# language switch is left out: it names the other language in that language ("한국어"), so a
-# reader who cannot read the page's language still finds it.
-VISIBLE_TEXT = """() => {
-  const skip = "pre, code, kbd, svg, script, style, noscript, template, [data-course-switch]";
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.textContent.trim();
-    const parent = node.parentElement;
-    if (!text || !parent || parent.closest(skip)) continue;
-    if (!parent.checkVisibility({ visibilityProperty: true, opacityProperty: false })) continue;
-    const box = parent.getBoundingClientRect();
-    if (box.width === 0 && box.height === 0) continue;
-    const where = parent.closest("[id]");
-    found.push([text, parent.tagName.toLowerCase() + (where ? "#" + where.id : "")]);
-  }
-  return found;
-}"""
-
-# Prose paragraphs and list items a reader sees, without their inline code, keys and diagrams.
-VISIBLE_PROSE = """() => [...document.querySelectorAll("article p, article li, article dd")]
-  .filter((element) => !element.closest("pre, svg") && element.checkVisibility())
-  .map((element) => {
-    const copy = element.cloneNode(true);
-    copy.querySelectorAll("code, kbd, pre, svg, ul, ol").forEach((inner) => inner.remove());
-    const where = element.closest("[id]");
-    return [copy.textContent.replace(/\\s+/g, " ").trim(), where ? where.id : ""];
-  })"""
-
-
-def english_prose(text: str) -> bool:
-    """A paragraph of mostly Latin words: 4 or more, and over two-thirds of its words."""
-    words = re.findall(r"[\w'’-]+", text)
-    latin = [w for w in words if re.fullmatch(r"[A-Za-z][A-Za-z'’-]*", w)]
-    hangul = [w for w in words if HANGUL.search(w)]
-    return len(latin) >= 4 and len(latin) > 2 * len(hangul)
-
-
-def test_english_prose_means_a_paragraph_of_mostly_latin_words() -> None:
-    assert english_prose("Containers are isolated from each other.")
-    assert not english_prose("Docker Hub의 공식 node 이미지로 컨테이너를 실행합니다.")
-    assert not english_prose("이미지 · image")
-
-
-@pytest.fixture(scope="module")
-def pages(built_site: Path) -> list[str]:
-    found = site_pages(built_site)
-    assert LECTURE_20 in found and "" in found, found
-    return found
-
-
-def test_in_english_no_hangul_is_visible_outside_code(
-    browser: Browser, site_url: str, pages: list[str]
-) -> None:
-    tab, errors = reader(browser, "en")
-    problems = []
-    for path in pages:
-        tab.goto(site_url + path)
-        assert tab.evaluate("document.documentElement.lang") == "en", path
-        if path in QUOTES_KOREAN:
-            continue
-        for text, where in tab.evaluate(VISIBLE_TEXT):
-            if HANGUL.search(text):
-                problems.append(f"/{path} {where}: {text[:80]!r}")
-        title = tab.title()
-        placeholder = tab.get_attribute(".md-search__input", "placeholder") or ""
-        problems += [f"/{path} <title>: {title!r}"] if HANGUL.search(title) else []
-        problems += [f"/{path} search box: {placeholder!r}"] if HANGUL.search(placeholder) else []
-    tab.context.close()
-    assert not errors, errors
-    assert not problems, f"{len(problems)} Korean texts visible in English mode:\n" + "\n".join(problems[:40])
-
-
-def test_in_korean_no_english_prose_paragraph_is_visible(
-    browser: Browser, site_url: str, pages: list[str]
-) -> None:
-    tab, errors = reader(browser, "ko")
-    problems = []
-    for path in pages:
-        tab.goto(site_url + path)
-        assert tab.evaluate("document.documentElement.lang") == "ko", path
-        problems += [
-            f"/{path} #{where}: {text[:100]!r}"
-            for text, where in tab.evaluate(VISIBLE_PROSE)
-            if english_prose(text)
-        ]
-    tab.context.close()
-    assert not errors, errors
-    assert not problems, f"{len(problems)} English paragraphs visible in Korean mode:\n" + "\n".join(
-        problems[:40]
-    )
 
 
 def state(tab: Page) -> dict[str, str]:

@@ -9,7 +9,7 @@ without blocking (issue 9's Lighthouse bar), and that the learner still gets all
 - Blocks far down the page are drawn when they come near (course.css, content-visibility), and a
   link to a section far down still lands on it.
 - A run of prose not yet drawn reserves at least the height it takes once drawn
-  (hooks/render_later.py): boxes measured before and after it is drawn never overlap.
+  (hooks/render_later.py): checked on every page by tests/test_site_every_page.py.
 """
 
 from __future__ import annotations
@@ -21,11 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.site_pages import choose, site_pages
-
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
 
@@ -131,36 +127,3 @@ def test_a_link_far_down_a_long_lecture_lands_on_its_section(phone: Page, site_u
     phone.wait_for_timeout(500)
     top = phone.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
     assert 0 <= top < 200, f"#{target} is at {top}px, not at the top of the screen"
-
-
-# Each shown run's reserved height (its estimate) and its height once drawn, on the phone's screen.
-RUN_HEIGHTS = """() => [...document.querySelectorAll('.course-flow')]
-  .filter((run) => run.checkVisibility())
-  .map((run) => {
-    const reserved = parseFloat(run.style.containIntrinsicSize.split(' ').pop());
-    run.style.contentVisibility = 'visible';
-    const drawn = run.getBoundingClientRect().height;
-    const where = run.previousElementSibling && run.previousElementSibling.id;
-    return [reserved, Math.round(drawn), where || run.closest('[lang]').lang];
-  })"""
-
-
-@pytest.mark.parametrize("language", ["ko", "en"])
-def test_a_run_not_yet_drawn_reserves_at_least_its_drawn_height(
-    browser: Browser, site_url: str, built_site: Path, language: str
-) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    context.add_init_script(choose(language))
-    tab = context.new_page()
-    short, runs = [], 0
-    try:
-        for path in site_pages(built_site):
-            tab.goto(site_url + path)
-            for reserved, drawn, where in tab.evaluate(RUN_HEIGHTS):
-                runs += 1
-                if drawn > reserved:
-                    short.append(f"/{path} after #{where}: drawn {drawn}px, reserved {reserved:.0f}px")
-    finally:
-        context.close()
-    assert runs > 100, f"only {runs} runs of prose on the whole site"
-    assert not short, "runs taller than the height they reserve (hooks/render_later.py):\n" + "\n".join(short)
