@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
@@ -90,6 +91,13 @@ def set_language(page: Page, code: str) -> None:
 
 # Material reads the query on keyup (Playwright's fill() sends none); results come from a web
 # worker. An empty query first, so the next one is new to Material, then wait for its answer.
+FOCUSED_IN_SEARCH = "() => !!document.activeElement && document.activeElement.matches('.md-search__input')"
+# What a failure reports: where the focus is, the search toggle, the screen and the page's state
+SEARCH_STATE = """() => ({
+  focus: document.activeElement && document.activeElement.outerHTML.slice(0, 80),
+  toggle: document.getElementById("__search").checked,
+  screen: [innerWidth, innerHeight], ready: document.readyState, url: location.href,
+})"""
 _SETTLED = """() => {
   const meta = document.querySelector('.md-search-result__meta');
   const items = document.querySelectorAll('.md-search-result__item');
@@ -273,6 +281,10 @@ def test_the_index_loads_only_when_the_reader_reaches_for_search(
         page.keyboard.press("/")
     else:
         page.locator("label.md-header__button[for='__search']").click()
+    try:  # what the reader sees next: the cursor in the search box
+        page.wait_for_function(FOCUSED_IN_SEARCH, timeout=10_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"after the {reach} the search box has no focus: {page.evaluate(SEARCH_STATE)}")
     found = results(page, "격리")
     assert len(index_requests) == 1, index_requests
     assert any("20-external-images" in item["path"] for item in found), [item["path"] for item in found]
