@@ -146,6 +146,33 @@ def _container_command(words: list[tuple[str, int, int]], index: int) -> int | N
     return position + 1 if position < len(texts) and not _is_separator(texts[position]) else None
 
 
+def runs_attached(text: str) -> bool:
+    """Whether the command line runs `docker run` in the foreground (no `-d`) without `--rm`:
+    the CLI returns with the container's exit status, and the engine marks that container
+    exited a moment later (under load, `docker ps -a` right after it can still say "Up")."""
+    words = _words(text)
+    texts = [word for word, _, _ in words]
+    for index, word in enumerate(texts):
+        if word != "docker" or _container_command(words, index) is None:
+            continue
+        position = index + (3 if texts[index + 1] == "container" else 2)
+        if texts[position - 1] != "run":
+            continue
+        options: list[str] = []
+        while position < len(texts) and texts[position].startswith("-"):
+            option = texts[position]
+            if _is_separator(option):
+                break
+            options.append(option)
+            position += 2 if _takes_value(option) else 1
+        detached = any(o in ("--detach", "--rm") or o.startswith("--detach=") for o in options) or any(
+            re.fullmatch(r"-[a-zA-Z]+", o) and "d" in o for o in options
+        )
+        if not detached:
+            return True
+    return False
+
+
 def chosen_names(commands: list[str]) -> set[str]:
     """Container names a page gives (`--name web_server`, `docker rename a b`)."""
     names: set[str] = set()

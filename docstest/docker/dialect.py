@@ -36,6 +36,8 @@ class DockerDialect(Dialect):
     def settle(self, command: str) -> str | None:
         if any(c in _STOPS for c in docker_commands.docker_commands(command)):
             return _AUTO_REMOVED
+        if docker_commands.runs_attached(command):
+            return _RUN_ENDED
         return None
 
     def canonical_order(self, text: str) -> str:
@@ -92,6 +94,12 @@ _AUTO_REMOVED = """(for _ in $(seq 300); do
   [ -z "$ids" ] && break
   [ -z "$(docker inspect -f '{{if .HostConfig.AutoRemove}}x{{end}}' $ids 2>/dev/null)" ] && break
   sleep 0.2
+done)"""
+# After a foreground `docker run` returned: the newest container no longer "Up" (at most 5 s:
+# one still running, a server whose CLI the page ended, is the page's to show)
+_RUN_ENDED = """(for _ in $(seq 50); do
+  [ "$(docker inspect -f '{{.State.Running}}' "$(docker ps -lq)" 2>/dev/null)" = true ] || break
+  sleep 0.1
 done)"""
 _PORT_ALLOCATED = re.compile(r"port is already allocated", re.I)  # the engine's own words
 

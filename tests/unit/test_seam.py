@@ -228,3 +228,30 @@ def test_docker_waits_after_a_stop_for_rm_containers_to_be_removed(command: str,
     if script is not None:
         assert "AutoRemove" in script and script.startswith("(") and script.endswith(")")
     assert PLAIN.settle(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "waits"),
+    [
+        ("docker run node", True),
+        ("docker run -it node", True),
+        ("docker container run -p 3000:80 --name goalsapp goals", True),
+        ("time docker run node", True),
+        ("docker run node ls -d /", True),  # the container's own `-d`
+        ("docker run -d node", False),
+        ("docker run -dp 3000:80 goals", False),
+        ("docker run --detach node", False),
+        ("docker run --rm node -e 'console.log(1)'", False),  # the CLI waits for the removal
+        ("docker exec web ls", False),
+        ("echo docker run node", False),
+    ],
+)
+def test_docker_waits_after_a_foreground_run_until_its_container_is_marked_exited(
+    command: str, waits: bool
+) -> None:
+    """A foreground `docker run` returns with the container's status a moment before the engine
+    lists it as exited (a fresh clone's run saw `docker ps -a` say "Up" right after it)."""
+    script = DOCKER.settle(command)
+    assert (script is not None) == waits
+    if script is not None:
+        assert "State.Running" in script and "docker ps -lq" in script
