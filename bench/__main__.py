@@ -14,8 +14,6 @@ docs/maintainers/benchmarks.md. Ratios are compared within one run (machines are
   four, and their sizes
 - the site: Lighthouse mobile performance and accessibility of every lecture page, served with
   gzip, and lecture 22's first-load transfer (bench/site.py)
-- the browser the tests drive: CPU of the accessibility walk in Chromium and in its headless
-  shell (bench/browser.py)
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import browser, site
+from bench import site
 
 REPO = Path(__file__).resolve().parent.parent
 PYTEST = [str(REPO / ".venv/bin/python"), "-m", "pytest", "-p", "no:cacheprovider", "-q"]
@@ -348,7 +346,6 @@ SECTIONS = {
     "suite": whole_suite_warm,
     "pdf": pdf_books,
     "site": site.site_scores,
-    "browser": browser.browser_cpu,
 }
 
 

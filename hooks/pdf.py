@@ -60,9 +60,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     from hooks import pdfprint
     from hooks.verified_with import load
-    from provision.browser import headless_path
+    from provision.browser import chromium_path
 
-    chromium = headless_path()
+    chromium = chromium_path()
     if chromium is None:
         raise PluginError(
             "hooks/pdf.py: COURSE_PDF=1 needs Chromium; run `make images` (installs Debian's chromium)."

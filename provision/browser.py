@@ -14,23 +14,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .system import apt_has, apt_install, is_debian_like, is_root, say
+from .system import apt_install, is_debian_like, is_root, say
 
 PDF_TOOL = "pdffonts"  # poppler-utils, with pdftotext and pdftoppm
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-# Debian's build of Chromium's headless shell (the same Blink, without the browser's UI layers):
-# what scripts drive (the browser tests, the PDF books). Lighthouse keeps the full browser.
-# The accessibility walk takes about a tenth less CPU in it (make bench ARGS=browser).
-HEADLESS_SHELL = "chromium-headless-shell"
-# How the browser tests launch it: no sandbox (root in a VM), no GPU, nothing fetched in the background
-HEADLESS_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 
 
 @dataclass(frozen=True)
@@ -54,11 +41,6 @@ FONTS = (TEXT_FONT, CODE_FONT, SYMBOL_FONT)
 
 def chromium_path() -> str | None:
     return next((path for name in CHROMIUM_CANDIDATES if (path := shutil.which(name))), None)
-
-
-def headless_path() -> str | None:
-    """The browser to drive from a script: the headless shell where installed, else Chromium."""
-    return shutil.which(HEADLESS_SHELL) or chromium_path()
 
 
 def has_font_family(family: str) -> bool:
@@ -87,18 +69,14 @@ def missing_packages() -> dict[str, str]:
 
 
 def ensure_browser() -> None:
-    """Install Chromium, the fonts and poppler-utils when missing and we may (root on Debian/Ubuntu),
-    and the headless shell where apt has it (Debian; without it scripts drive Chromium)."""
+    """Install Chromium, the fonts and poppler-utils when missing and we may (root on Debian/Ubuntu)."""
     missing = missing_packages()
-    may_install = is_root() and is_debian_like()
-    if missing and not may_install:
+    if not missing:
+        return
+    if not (is_root() and is_debian_like()):
         say(f"browser: missing {', '.join(missing)} and cannot install here; browser tests will be skipped")
         return
-    shell = shutil.which(HEADLESS_SHELL) is None and may_install and apt_has(HEADLESS_SHELL)
-    if not missing and not shell:
-        return
-    apt_install({**missing, **({HEADLESS_SHELL: HEADLESS_SHELL} if shell else {})})
+    apt_install(missing)
     if absent := ", ".join(font.family for font in missing_fonts()):
         say(f"browser: fontconfig still lacks {absent} (check FONTS in provision/browser.py)")
-    fonts = ", ".join(font.family for font in FONTS)
-    say(f"browser: {chromium_path()}, scripts drive {headless_path()}; fonts {fonts}")
+    say(f"browser: {chromium_path()}; fonts {', '.join(font.family for font in FONTS)}")

@@ -112,14 +112,6 @@ def apt_install(packages: dict[str, str]) -> None:
         run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 
-def apt_has(package: str) -> bool:
-    """Whether apt can install `package` here (Debian has chromium-headless-shell, Ubuntu not)."""
-    if shutil.which("apt-cache") is None:
-        return False
-    policy = subprocess.run(["apt-cache", "policy", package], capture_output=True, text=True, check=False)
-    return "Candidate:" in policy.stdout and "Candidate: (none)" not in policy.stdout
-
-
 def wait_until(
     predicate: Callable[[], bool],
     *,

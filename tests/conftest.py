@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from docstest.docker.scope import require_docker
-from provision.browser import HEADLESS_ARGS
 from tests.helpers import require_chromium
 from tests.site_pages import built_site, site_port, site_url
 
@@ -39,7 +38,14 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=executable,
-            args=list(HEADLESS_ARGS),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
             yield launched

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docstest.ci import unavailable
 from hooks.sitebuild import mkdocs_build
-from provision.browser import headless_path, missing_fonts
+from provision.browser import chromium_path, missing_fonts
 
 __all__ = [
     "mkdocs_build",
@@ -27,8 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def require_chromium() -> str:
-    """The browser the tests drive: Debian's Chromium headless shell where installed, else Chromium."""
-    path = headless_path()
+    path = chromium_path()
     if path is None:
         unavailable("no Chromium (run `make images`, which installs Debian's chromium as root)")
     return path
