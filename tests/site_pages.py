@@ -4,6 +4,7 @@ and these modules only read it), served on a loopback port, and the list of its 
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.helpers import mkdocs_build
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")  # syllables and letters: what English mode must not show
 LANGUAGES = {"ko": "한국어", "en": "English"}  # the reader's choice, as Material stores it (`__tabs`)
 SCHEMES = {"light": "default", "dark": "slate"}  # the reader's system setting → Material's scheme
 _TOGGLE = "[data-md-component=palette] label:not([hidden])"  # the header's toggle to the other scheme

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pytest
 
 from hooks.vendor_assets import npm_file
-from tests.site_pages import SCHEMES, choose, scheme_shown, site_pages, switch_scheme
+from tests.site_pages import HANGUL, SCHEMES, choose, scheme_shown, site_pages, switch_scheme
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize  # `browser`: tests/conftest.py
@@ -74,7 +74,6 @@ AXE_RUN = """(runOnly) => {
     .finally(() => later.forEach(element => element.style.removeProperty("content-visibility")));
 }"""
 
-HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 # The house style (a maintainers' page) teaches Korean style: its English quotes Korean words.
 QUOTES_KOREAN = {"maintainers/style/"}
 

@@ -9,16 +9,14 @@ tests/test_site_every_page.py, on the same page loads as accessibility.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from tests.site_pages import choose
+from tests.site_pages import HANGUL, choose
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page  # the `browser` fixture: tests/conftest.py
 
 
-HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 LECTURE_20 = "lectures/20-external-images/"
 LECTURE_22 = "lectures/22-dockerfile/"
 

@@ -89,8 +89,7 @@ def set_language(page: Page, code: str) -> None:
     )
 
 
-# Material reads the query on keyup (Playwright's fill() sends none); results come from a web
-# worker. An empty query first, so the next one is new to Material, then wait for its answer.
+# The reader's cursor in the search box, and what a failure to get there reports
 FOCUSED_IN_SEARCH = "() => !!document.activeElement && document.activeElement.matches('.md-search__input')"
 # What a failure reports: where the focus is, the search toggle, the screen and the page's state
 SEARCH_STATE = """() => ({
@@ -98,6 +97,9 @@ SEARCH_STATE = """() => ({
   toggle: document.getElementById("__search").checked,
   screen: [innerWidth, innerHeight], ready: document.readyState, url: location.href,
 })"""
+
+# Material reads the query on keyup (Playwright's fill() sends none); results come from a web
+# worker. An empty query first, so the next one is new to Material, then wait for its answer.
 _SETTLED = """() => {
   const meta = document.querySelector('.md-search-result__meta');
   const items = document.querySelectorAll('.md-search-result__item');

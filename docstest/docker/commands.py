@@ -138,12 +138,19 @@ def _container_command(words: list[tuple[str, int, int]], index: int) -> int | N
         position += 1
     if position >= len(texts) or texts[position] not in ("run", "exec"):
         return None
-    position += 1
-    while position < len(texts) and texts[position].startswith("-") and not _is_separator(texts[position]):
-        option = texts[position]
-        position += 2 if _takes_value(option) else 1  # `--name=web`, `-it` take no next word
+    _, position = _options(texts, position + 1)
     # now at the image (run) or the container (exec)
     return position + 1 if position < len(texts) and not _is_separator(texts[position]) else None
+
+
+def _options(texts: list[str], position: int) -> tuple[list[str], int]:
+    """The options of `docker run`/`exec` from `position` on, and where the image (or container) is."""
+    options = []
+    while position < len(texts) and texts[position].startswith("-") and not _is_separator(texts[position]):
+        option = texts[position]
+        options.append(option)
+        position += 2 if _takes_value(option) else 1  # `--name=web`, `-it` take no next word
+    return options, position
 
 
 def runs_attached(text: str) -> bool:
@@ -158,13 +165,7 @@ def runs_attached(text: str) -> bool:
         position = index + (3 if texts[index + 1] == "container" else 2)
         if texts[position - 1] != "run":
             continue
-        options: list[str] = []
-        while position < len(texts) and texts[position].startswith("-"):
-            option = texts[position]
-            if _is_separator(option):
-                break
-            options.append(option)
-            position += 2 if _takes_value(option) else 1
+        options, _ = _options(texts, position)
         detached = any(o in ("--detach", "--rm") or o.startswith("--detach=") for o in options) or any(
             re.fullmatch(r"-[a-zA-Z]+", o) and "d" in o for o in options
         )
