@@ -44,7 +44,9 @@ def site(
 ) -> pytest.Pytester:
     """A folder with the fixture pages, configured to treat its .md files as tests.
 
-    Runs are real `pytest` processes (runpytest_subprocess), as a maintainer starts them.
+    Runs are pytest runs in this process (`run`); the ones a process boundary matters for
+    (Ctrl+C from a terminal, xdist's workers) start real processes, which adopt this
+    process's engine (DOCSTEST_WORKER_ENGINE).
     """
     pytester.makeini(INI)
     shutil.copytree(FIXTURES, pytester.path, dirs_exist_ok=True)
@@ -56,7 +58,11 @@ def site(
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess(*args, timeout=600)
+    """A whole pytest run on the fixture pages, in this process: a config and session of its own,
+    as pytest's own tests run most of theirs. The plugin keeps what a run sets in that config's
+    stash, so nothing carries over to the next run; a real process would cost 1.1 s of CPU
+    starting up (about 45 CPU-s for this module)."""
+    return pytester.runpytest_inprocess(*args)
 
 
 def page(pytester: pytest.Pytester, text: str, name: str = "page.md") -> Path:
