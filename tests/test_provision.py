@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import socket
 import subprocess
+import tarfile
 import time
 import urllib.error
 import urllib.request
@@ -20,8 +22,10 @@ from provision import engine_root, images
 def test_node_standin_dockerfile_is_the_official_shape() -> None:
     dockerfile = images.NODE_DOCKERFILE.format(rootfs=images.ROOTFS_IMAGE, node_version="26.12.1")
     lines = dockerfile.splitlines()
-    assert lines[0] == f"FROM course-standin/debian:{engine_root.SUITE}"
+    assert lines[0] == f"FROM {images.ROOTFS_IMAGE}"
+    assert images.ROOTFS_IMAGE.startswith(f"course-standin/debian:{engine_root.SUITE}")
     assert "ENV NODE_VERSION=26.12.1" in lines
+    assert "COPY node.tgz" not in dockerfile and "--mount=type=bind,source=node.tgz" in dockerfile
     assert 'ENTRYPOINT ["docker-entrypoint.sh"]' in lines
     assert lines[-1] == 'CMD [ "node" ]'
     assert "WORKDIR" not in dockerfile  # the official image leaves the working directory at /
@@ -50,6 +54,56 @@ def test_lts_major_is_the_newest_even_major_old_enough() -> None:
     }
     assert images.lts_major(published, dt.date(2026, 11, 28)) == 26
     assert images.lts_major(published, dt.date(2026, 7, 1)) == 24
+
+
+def _tar(entries: dict[str, bytes | None]) -> bytes:
+    """A tar stream of files (bytes) and folders (None), named as `tar -C root -c .` names them."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as archive:
+        for name, content in entries.items():
+            member = tarfile.TarInfo(name)
+            member.mtime = 1_764_000_000  # debootstrap's day
+            if content is None:
+                member.type = tarfile.DIRTYPE
+                archive.addfile(member)
+            else:
+                member.size = len(content)
+                archive.addfile(member, io.BytesIO(content))
+    return out.getvalue()
+
+
+def test_the_base_of_the_standins_is_shaped_like_dockers_official_debian_image() -> None:
+    """No package lists or apt caches (their folders stay), apt's docker-clean added, the rest kept."""
+    debootstrapped = _tar({
+        "./var/lib/apt/lists": None,
+        "./var/lib/apt/lists/partial": None,
+        "./var/lib/apt/lists/deb.debian.org_debian_dists_trixie_main_binary-amd64_Packages": b"Package: bash",
+        "./var/cache/apt": None,
+        "./var/cache/apt/archives": None,
+        "./var/cache/apt/archives/bash_5.2_amd64.deb": b"!<arch>",
+        "./var/cache/apt/pkgcache.bin": b"cache",
+        "./var/lib/dpkg/status": b"Package: bash",
+        "./usr/bin/apt": b"ELF",
+        "./etc/apt/apt.conf.d": None,
+    })  # fmt: skip
+    imported = io.BytesIO()
+    images.official_base(io.BytesIO(debootstrapped), imported)
+    imported.seek(0)
+    with tarfile.open(fileobj=imported) as archive:
+        kept = {member.name: member for member in archive}
+        clean = archive.extractfile(kept["./etc/apt/apt.conf.d/docker-clean"])
+        assert clean is not None and b'Dir::Cache::pkgcache "";' in clean.read()
+    assert kept["./etc/apt/apt.conf.d/docker-clean"].mtime == 1_764_000_000  # the same base each import
+    assert sorted(kept) == [
+        "./etc/apt/apt.conf.d",
+        "./etc/apt/apt.conf.d/docker-clean",
+        "./usr/bin/apt",
+        "./var/cache/apt",
+        "./var/cache/apt/archives",
+        "./var/lib/apt/lists",
+        "./var/lib/apt/lists/partial",
+        "./var/lib/dpkg/status",
+    ]
 
 
 def test_debian_standins_render_complete_dockerfiles(monkeypatch) -> None:
