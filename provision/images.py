@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -448,7 +449,9 @@ def build_standin(image: BaseImage) -> Recipe:
         label_args = [arg for key, value in label_values.items() for arg in ("--label", f"{key}={value}")]
         tag_args = [arg for tag in recipe.tags for arg in ("-t", f"{image.name}:{tag}")]
         with phase(f"build the {image.name} stand-in ({described}; tags {', '.join(recipe.tags)})"):
-            run(["docker", "build", "-q", *label_args, *tag_args, context], timeout=900)
+            # BuildKit also where the CLI has no buildx plugin (Docker 20.10): RUN --mount needs it
+            buildkit = {**os.environ, "DOCKER_BUILDKIT": "1"}
+            run(["docker", "build", "-q", *label_args, *tag_args, context], timeout=900, env=buildkit)
     for source in {
         path.parent for path in recipe.files.values() if path.parent.name.startswith("node-standin-")
     }:
