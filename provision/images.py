@@ -511,8 +511,12 @@ def _behind_a_major(image: BaseImage) -> bool:
 
 
 def ensure_image(image: BaseImage, *, rebuild: bool = False) -> str:
-    """Make `image` exist locally and in the local registry; return where it came from."""
-    if (rebuild and is_standin(image.ref)) or _behind_a_major(image):
+    """Make `image` exist locally and in the local registry; return where it came from.
+
+    `rebuild` builds a stand-in again rather than pull it: the local registry would serve the
+    same stand-in back."""
+    rebuilding = rebuild and is_standin(image.ref)
+    if rebuilding or _behind_a_major(image):
         remove_local(image)
     if image_exists(image.ref) and is_current(image.ref):
         origin = "stand-in, already present" if is_standin(image.ref) else "present"
@@ -520,6 +524,8 @@ def ensure_image(image: BaseImage, *, rebuild: bool = False) -> str:
         if image_exists(image.ref):
             say(f"{image.ref}: a stand-in of an older recipe; building today's")
             remove_local(image)
+            pulled = None
+        elif rebuilding:
             pulled = None
         else:
             with phase(f"docker pull {image.ref}"):

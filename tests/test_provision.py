@@ -263,3 +263,24 @@ def test_the_registry_image_serves_v2_and_refuses_unauthenticated_pushes(tmp_pat
     finally:
         subprocess.run(["docker", "rm", "-f", "-v", container], capture_output=True)
         subprocess.run(["docker", "rmi", name], capture_output=True)
+
+
+def test_rebuild_builds_a_standin_again_instead_of_pulling_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local registry serves the stand-in being rebuilt: a pull would bring the same one back."""
+    done: list[str] = []
+    present = {"yes": True}
+    monkeypatch.setattr(images, "is_standin", lambda ref: True)
+    monkeypatch.setattr(images, "_behind_a_major", lambda image: False)
+
+    def remove_local(image: images.BaseImage) -> None:
+        done.append("remove")
+        present["yes"] = False
+
+    monkeypatch.setattr(images, "remove_local", remove_local)
+    monkeypatch.setattr(images, "image_exists", lambda ref: present["yes"])
+    monkeypatch.setattr(images, "is_current", lambda ref: True)
+    monkeypatch.setattr(images, "run", lambda args, **kwargs: done.append(" ".join(args[:2])))
+    monkeypatch.setattr(images, "build_standin", lambda image: done.append("build"))
+    monkeypatch.setattr(images, "_publish_to_registry", lambda image, force: done.append(f"publish {force}"))
+    assert images.ensure_image(images.BASE_IMAGES["node"], rebuild=True) == "stand-in, built now"
+    assert done == ["remove", "build", "publish True"]
