@@ -11,9 +11,8 @@ from collections.abc import Sequence
 
 from hooks.diagramcache import MERMAID, DiagramError, Job
 from hooks.vendor_assets import npm_file
-from provision.browser import chromium_path
+from provision.browser import CHROMIUM_ARGS, chromium_path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 # Labels are measured in this page, so it has the site's base font size and nothing else.
 PAGE = '<!doctype html><html><head><meta charset="utf-8"></head><body style="font-size: 16px"></body></html>'
 DRAW = """async ({source, config, id}) => {
@@ -48,7 +47,7 @@ def render(jobs: Sequence[Job]) -> dict[str, str]:
     mermaid = npm_file(*MERMAID)
     drawn: dict[str, str] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
             page = browser.new_page()
             page.set_content(PAGE)

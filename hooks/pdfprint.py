@@ -23,9 +23,9 @@ from mkdocs.exceptions import PluginError
 
 from hooks import pdffile, pdfhtml
 from hooks.pdfplan import LANGUAGES, Book, Entry, Language, outline, title_in
+from provision.browser import CHROMIUM_ARGS
 
 SCRIPT = (Path(__file__).resolve().parent / "pdfbook.js").read_text(encoding="utf-8")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 # Laid out as wide as the printed text (A4 less 2 x 18 mm, in CSS px), so pdfbook.js' fitCode()
 # measures code blocks as they will be on paper.
 VIEWPORT = {"width": 658, "height": 1000}
@@ -66,7 +66,7 @@ async def _serve(page: Any, url: str, html: str) -> None:
 
 
 async def _start(playwright: Any, chromium: str, base: str, site_dir: Path) -> Session:
-    browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    browser = await playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
     shell = (site_dir / "index.html").read_text(encoding="utf-8")
     workspace = await browser.new_page()
     await workspace.emulate_media(media="print")  # the pages are read as paper shows them

@@ -18,6 +18,16 @@ from .system import apt_install, is_debian_like, is_root, say
 
 PDF_TOOL = "pdffonts"  # poppler-utils, with pdftotext and pdftoppm
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# How scripts launch it (the browser tests, the diagrams, the PDF books): no sandbox (root in a
+# VM), no GPU, nothing fetched or synced in the background
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 @dataclass(frozen=True)

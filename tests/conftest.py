@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from docstest.docker.scope import require_docker
+from provision.browser import CHROMIUM_ARGS
 from tests.helpers import require_chromium
 from tests.site_pages import built_site, site_port, site_url
 
@@ -38,14 +39,7 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=list(CHROMIUM_ARGS),
         )
         try:
             yield launched
