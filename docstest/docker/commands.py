@@ -128,9 +128,9 @@ def _takes_value(option: str) -> bool:
     return re.fullmatch(r"-[a-zA-Z]+", option) is not None and f"-{option[-1]}" in _VALUE_OPTIONS
 
 
-def _container_command(words: list[tuple[str, int, int]], index: int) -> int | None:
-    """If a `docker run`/`exec` starts at `index`, the index of the container command's first word."""
-    texts = [word for word, _, _ in words]
+def _run_or_exec(texts: list[str], index: int) -> tuple[str, int] | None:
+    """If a `docker [container] run`/`exec` starts at `index`: "run" or "exec", and where its
+    options start."""
     if texts[index] != "docker" or not _starts_command(texts, index):
         return None
     position = index + 1
@@ -138,7 +138,16 @@ def _container_command(words: list[tuple[str, int, int]], index: int) -> int | N
         position += 1
     if position >= len(texts) or texts[position] not in ("run", "exec"):
         return None
-    _, position = _options(texts, position + 1)
+    return texts[position], position + 1
+
+
+def _container_command(words: list[tuple[str, int, int]], index: int) -> int | None:
+    """If a `docker run`/`exec` starts at `index`, the index of the container command's first word."""
+    texts = [word for word, _, _ in words]
+    found = _run_or_exec(texts, index)
+    if found is None:
+        return None
+    _, position = _options(texts, found[1])
     # now at the image (run) or the container (exec)
     return position + 1 if position < len(texts) and not _is_separator(texts[position]) else None
 
@@ -157,19 +166,18 @@ def runs_attached(text: str) -> bool:
     """Whether the command line runs `docker run` in the foreground (no `-d`) without `--rm`:
     the CLI returns with the container's exit status, and the engine marks that container
     exited a moment later (under load, `docker ps -a` right after it can still say "Up")."""
-    words = _words(text)
-    texts = [word for word, _, _ in words]
-    for index, word in enumerate(texts):
-        if word != "docker" or _container_command(words, index) is None:
+    texts = [word for word, _, _ in _words(text)]
+    for index in range(len(texts)):
+        found = _run_or_exec(texts, index)
+        if found is None or found[0] != "run":
             continue
-        position = index + (3 if texts[index + 1] == "container" else 2)
-        if texts[position - 1] != "run":
-            continue
-        options, _ = _options(texts, position)
-        detached = any(o in ("--detach", "--rm") or o.startswith("--detach=") for o in options) or any(
+        options, image = _options(texts, found[1])
+        if image >= len(texts) or _is_separator(texts[image]):
+            continue  # no image: not a run
+        detached = any(o == "--detach" or o.startswith("--detach=") for o in options) or any(
             re.fullmatch(r"-[a-zA-Z]+", o) and "d" in o for o in options
         )
-        if not detached:
+        if not detached and "--rm" not in options:  # with --rm, the CLI returns after the removal
             return True
     return False
 
